@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ScopeWeb.Core.Catalog;
+
+namespace ScopeWeb.Cli;
+
+/// <summary>
+/// The services behind every command: the same <c>appsettings.json</c> and <c>Add…</c> registrations as the
+/// web app, with <c>--provider</c>/<c>--connection</c>/<c>--data-dir</c> overriding the <c>Database</c> section.
+/// </summary>
+public static class CliHost
+{
+    public static readonly Option<DatabaseProvider?> Provider = new("--provider")
+    {
+        Description = "Catalog store: Sqlite or Postgres (default from appsettings.json: Sqlite).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Connection = new("--connection")
+    {
+        Description = "Catalog connection string (default: a SQLite file in the data directory).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> DataDirectory = new("--data-dir")
+    {
+        Description = "Folder of the default SQLite catalog (default: ./data, as the web app).",
+        Recursive = true,
+    };
+
+    public static void AddGlobalOptions(RootCommand root)
+    {
+        root.Options.Add(Provider);
+        root.Options.Add(Connection);
+        root.Options.Add(DataDirectory);
+    }
+
+    /// <summary>Builds the service provider for one command run and migrates the catalog.</summary>
+    public static async Task<IHost> StartAsync(ParseResult parse, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = false,
+        });
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (parse.GetValue(Provider) is { } provider)
+        {
+            overrides["Database:Provider"] = provider.ToString();
+        }
+
+        if (parse.GetValue(Connection) is { } connection)
+        {
+            overrides["Database:ConnectionString"] = connection;
+        }
+
+        if (parse.GetValue(DataDirectory) is { } dir)
+        {
+            overrides["Database:DataDirectory"] = dir;
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddCatalog(initializeOnStart: false);
+        var host = builder.Build();
+        var factory = host.Services.GetRequiredService<IDbContextFactory<CatalogDb>>();
+        await using var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await db.Database.MigrateAsync(ct).ConfigureAwait(false);
+        return host;
+    }
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using ScopeWeb.Cli;
+using ScopeWeb.Cli.Import;
+using ScopeWeb.Cli.Simulation;
+
+var root = new RootCommand("scope: ScopeWeb's command-line tool (SCoPe-style commands over the ScopeWeb catalog).");
+CliHost.AddGlobalOptions(root);
+root.Subcommands.Add(SimulateCommand.Create());
+root.Subcommands.Add(ImportLightCurvesCommand.Create());
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,133 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace ScopeWeb.Core.Catalog;
+
+/// <summary>How a write treats a source whose object id is already in the catalog.</summary>
+public enum ExistingSourcePolicy
+{
+    /// <summary>Fail: the caller promised new sources (simulation into an empty catalog).</summary>
+    Reject,
+
+    /// <summary>Keep the source and its scores/notes; replace the light curves of the bands supplied.</summary>
+    ReplaceBands,
+}
+
+/// <summary>Writes sources with their light curves in batches. One transaction for the whole write when atomic.</summary>
+public sealed class CatalogWriter(IDbContextFactory<CatalogDb> dbFactory, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public int BatchSize { get; init; } = 2000;
+
+    /// <summary>
+    /// Writes <paramref name="sources"/>. With <paramref name="atomic"/> everything is one transaction, so a failure
+    /// leaves the catalog as it was; otherwise each batch commits (no source is ever split across batches).
+    /// Returns the number of sources written.
+    /// </summary>
+    public async Task<int> WriteAsync(
+        IEnumerable<Source> sources,
+        ExistingSourcePolicy policy,
+        bool atomic,
+        IProgress<int>? progress = null,
+        CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var tx = atomic ? await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false) : null;
+        var written = 0;
+        foreach (var batch in sources.Chunk(BatchSize))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (atomic)
+            {
+                await WriteBatchAsync(db, batch, policy, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var batchTx = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await WriteBatchAsync(db, batch, policy, ct).ConfigureAwait(false);
+                await batchTx.CommitAsync(ct).ConfigureAwait(false);
+            }
+
+            db.ChangeTracker.Clear();
+            written += batch.Length;
+            progress?.Report(written);
+        }
+
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+
+        return written;
+    }
+
+    private async Task WriteBatchAsync(CatalogDb db, Source[] batch, ExistingSourcePolicy policy, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var ids = batch.Select(s => s.ObjId).ToArray();
+        var existing = await db.Sources.Where(s => ids.Contains(s.ObjId))
+            .Include(s => s.LightCurves)
+            .ToDictionaryAsync(s => s.ObjId, StringComparer.Ordinal, ct).ConfigureAwait(false);
+
+        if (existing.Count > 0 && policy == ExistingSourcePolicy.Reject)
+        {
+            throw new InvalidOperationException($"Source {existing.Keys.First()} is already in the catalog.");
+        }
+
+        foreach (var source in batch)
+        {
+            if (existing.TryGetValue(source.ObjId, out var current))
+            {
+                Merge(db, current, source, now);
+                continue;
+            }
+
+            source.CreatedAtUtc = source.CreatedAtUtc == default ? now : source.CreatedAtUtc;
+            source.UpdatedAtUtc = now;
+            source.DetectionCount = CountDetections(source.LightCurves);
+            db.Sources.Add(source);
+        }
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+    }
+
+    private static void Merge(CatalogDb db, Source current, Source incoming, DateTime now)
+    {
+        foreach (var lc in incoming.LightCurves)
+        {
+            var old = current.LightCurves.FirstOrDefault(l => l.Band == lc.Band);
+            if (old is null)
+            {
+                lc.SourceId = current.Id;
+                lc.UpdatedAtUtc = now;
+                db.LightCurves.Add(lc);
+                current.LightCurves.Add(lc);
+            }
+            else
+            {
+                old.PointCount = lc.PointCount;
+                old.FirstMjd = lc.FirstMjd;
+                old.LastMjd = lc.LastMjd;
+                old.Data = lc.Data;
+                old.UpdatedAtUtc = now;
+                db.Entry(old).State = EntityState.Modified;
+            }
+        }
+
+        current.RaDeg = incoming.RaDeg ?? current.RaDeg;
+        current.DecDeg = incoming.DecDeg ?? current.DecDeg;
+        current.Field = incoming.Field ?? current.Field;
+        current.Ccd = incoming.Ccd ?? current.Ccd;
+        current.Quad = incoming.Quad ?? current.Quad;
+        current.PeriodDays = incoming.PeriodDays ?? current.PeriodDays;
+        current.KnownClass = incoming.KnownClass ?? current.KnownClass;
+        current.DetectionCount = CountDetections(current.LightCurves);
+        current.UpdatedAtUtc = now;
+        db.Entry(current).State = EntityState.Modified;
+    }
+
+    private static int CountDetections(IEnumerable<LightCurve> curves) =>
+        curves.Sum(l => l.Data.Length > 0 ? l.ReadPhotometry().DetectionCount : 0);
+}

@@ -1,0 +1,44 @@
+using MudBlazor.Services;
+using ScopeWeb.Core.Catalog;
+using ScopeWeb.Web.Components;
+
+namespace ScopeWeb.Web.Setup;
+
+/// <summary>Builds the web app; shared by <c>Program</c> and the test hosts so both run the same pipeline.</summary>
+public static class ScopeWebApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json and the static web assets manifest sit next to the binaries.
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(ScopeWebApp).Assembly.GetName().Name,
+        });
+        configure?.Invoke(builder);
+
+        builder.AddCatalog();
+        builder.AddScopeUi();
+
+        var app = builder.Build();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>Razor components on the interactive server render mode, MudBlazor.</summary>
+    public static IHostApplicationBuilder AddScopeUi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+}
