@@ -100,9 +100,8 @@ public sealed class CatalogWriter(IDbContextFactory<CatalogDb> dbFactory, TimePr
             var old = current.LightCurves.FirstOrDefault(l => l.Band == lc.Band);
             if (old is null)
             {
-                lc.SourceId = current.Id;
+                // Found by DetectChanges through the navigation; adding it to the set too would list it twice.
                 lc.UpdatedAtUtc = now;
-                db.LightCurves.Add(lc);
                 current.LightCurves.Add(lc);
             }
             else

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Stops the cluster started by pg-start.sh.
+set -u
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+PGDATA=${PGDATA:-/tmp/scopeweb-pgdata}
+RUN=()
+if [ "$(id -u)" = 0 ]; then RUN=(runuser -u postgres --); fi
+[ -f "$PGDATA/postmaster.pid" ] && "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1
+exit 0

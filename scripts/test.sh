@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need (Debian chromium, PostgreSQL), starts PostgreSQL on
+# loopback, runs `dotnet test` on the solution and ends with one line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing ${need[*]} (apt)…"
+    { apt-get update -q && apt-get install -y -q "${need[@]}"; } >/tmp/scopeweb-apt.log 2>&1 || { echo "apt-get failed:"; tail -n 20 /tmp/scopeweb-apt.log; }
+  else
+    echo "Not root: cannot install ${need[*]}; the tests that need them will say so."
+  fi
+fi
+
+if pg_env=$(scripts/pg-start.sh); then
+  eval "$pg_env"
+  trap 'scripts/pg-stop.sh' EXIT
+else
+  echo "PostgreSQL could not be started; PostgreSQL tests will say they were not run."
+fi
+
+mkdir -p TestResults
+dotnet test ScopeWeb.sln -c Release --logger "console;verbosity=normal" --results-directory TestResults 2>&1 | tee TestResults/test.log
+rc=${PIPESTATUS[0]}
+awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {f+=$2; p+=$4; s+=$6} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' TestResults/test.log
+exit "$rc"
