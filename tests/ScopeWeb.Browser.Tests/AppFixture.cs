@@ -1,0 +1,146 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.LightCurves;
+using ScopeWeb.Web.Setup;
+
+namespace ScopeWeb.Browser.Tests;
+
+/// <summary>
+/// The real app on a real loopback port, on its embedded defaults (SQLite in a temp folder, simulated catalog),
+/// plus Debian's chromium driven by Playwright. One per test run: chromium and Kestrel on 2 cores are costly.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>A source the tests add: 5,000 g/r points of a 0.5731 d RRab-like light curve.</summary>
+    public const string DenseSourceId = "ZTFJ123456.78+123456.7";
+
+    public const double DensePeriodDays = 0.5731;
+
+    private DirectoryInfo? _dataDir;
+
+    public WebApplication? App { get; private set; }
+    public IPlaywright? Playwright { get; private set; }
+    public IBrowser? Browser { get; private set; }
+    public string BaseUrl { get; private set; } = "";
+
+    public static string ArtifactsDirectory
+    {
+        get
+        {
+            var dir = Path.Combine(RepositoryRoot(), "TestResults", "artifacts");
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    public static bool HasChromium => File.Exists(ChromiumPath);
+
+    public async Task InitializeAsync()
+    {
+        if (!HasChromium)
+        {
+            return;
+        }
+
+        _dataDir = Directory.CreateTempSubdirectory("scopeweb-browser-");
+        App = ScopeWebApp.Build([], b =>
+        {
+            b.WebHost.UseUrls("http://127.0.0.1:0");
+            b.Configuration["Database:DataDirectory"] = _dataDir.FullName;
+            b.Configuration["Catalog:SimulatedSourcesOnFirstStart"] = "400";
+        });
+        await App.StartAsync();
+        BaseUrl = App.Urls.First();
+        await App.Services.GetRequiredService<CatalogSeeding>().Completion.WaitAsync(TimeSpan.FromMinutes(3));
+        await App.Services.GetRequiredService<CatalogWriter>().WriteAsync([DenseSource()], ExistingSourcePolicy.Reject, atomic: true);
+
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // This machine has no network: chromium's background connections only fail and slow the start.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        Playwright?.Dispose();
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dataDir?.Delete(recursive: true);
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    private static Source DenseSource()
+    {
+        var source = new Source
+        {
+            ObjId = DenseSourceId,
+            RaDeg = 188.73658,
+            DecDeg = 12.58242,
+            Field = 523,
+            Ccd = 7,
+            Quad = 2,
+            PeriodDays = DensePeriodDays,
+            KnownClass = "RRab",
+            Origin = "browser-test",
+        };
+        var rng = new Random(7);
+        foreach (var (band, mean, amp) in new[] { ("g", 17.2, 0.9), ("r", 16.9, 0.6) })
+        {
+            var points = new List<PhotometryPoint>();
+            for (var i = 0; i < 2500; i++)
+            {
+                var t = 58300 + (rng.NextDouble() * 1200);
+                var phase = (t / DensePeriodDays) % 1.0;
+                var mag = mean + (amp * (phase < 0.15 ? 0.5 - (phase / 0.15) : -0.5 + ((phase - 0.15) / 0.85)));
+                points.Add(new PhotometryPoint(t, (float)(mag + (0.02 * (rng.NextDouble() - 0.5))), 0.02f));
+            }
+
+            source.LightCurves.Add(LightCurve.From(band, Photometry.FromPoints(points), DateTime.UtcNow));
+        }
+
+        return source;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "browser";
+}
