@@ -66,6 +66,14 @@ public static class PhotometryCodec
         return new Photometry(mjd, mag, err, flags, ul);
     }
 
+    /// <summary>Detections (points that are not upper limits) in an encoded light curve, without decoding it.</summary>
+    public static int CountDetections(ReadOnlySpan<byte> data)
+    {
+        var n = BinaryPrimitives.ReadInt32LittleEndian(data[1..]);
+        var flags = data[^n..];
+        return n - flags.Count(UpperLimitFlag);
+    }
+
     private static int Copy(ReadOnlySpan<byte> source, byte[] target, int offset)
     {
         source.CopyTo(target.AsSpan(offset));
