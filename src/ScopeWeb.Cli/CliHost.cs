@@ -47,7 +47,12 @@ public static class CliHost
             ContentRootPath = AppContext.BaseDirectory,
             DisableDefaults = false,
         });
-        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+        // Commands print their own progress; service chatter stays out of stdout unless it is a warning.
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+        };
         if (parse.GetValue(Provider) is { } provider)
         {
             overrides["Database:Provider"] = provider.ToString();

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.LightCurves;
+
+namespace ScopeWeb.Core.Import;
+
+/// <summary>
+/// Imports light curves from CSV files (plain or gzip) into the catalog. Every file is parsed and validated before
+/// anything is written, then all sources go to the catalog in one transaction: a bad row, a failed write or a
+/// cancellation leaves the catalog as it was. Re-importing a file replaces the bands it carries (idempotent).
+/// Accepted headers: <see cref="ImportColumns"/>; row rules: <see cref="LightCurveFileReader"/>.
+/// </summary>
+public sealed partial class LightCurveImporter(
+    IDbContextFactory<CatalogDb> dbFactory,
+    CatalogWriter writer,
+    TimeProvider? time = null,
+    ILogger<LightCurveImporter>? logger = null)
+{
+    private const int MaxOriginLength = 256;
+    private const int ObjIdsInResult = 20;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    /// <summary>Parses, validates and writes <paramref name="files"/>, with per-object values from <paramref name="metadata"/>.</summary>
+    public async Task<ImportResult> ImportAsync(
+        IReadOnlyList<ImportFile> files,
+        IReadOnlyList<ImportFile>? metadata = null,
+        IProgress<ImportProgress>? progress = null,
+        CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        LightCurveBatch batch;
+        try
+        {
+            batch = await ParseAsync(files, metadata, progress, ct).ConfigureAwait(false);
+        }
+        catch (ImportException ex)
+        {
+            LogRejected(_logger, ex.Message);
+            throw;
+        }
+
+        var result = await WriteAsync(batch, progress, clock, ct).ConfigureAwait(false);
+        LogImported(_logger, result.PointsImported, result.SourcesCreated, result.SourcesUpdated, string.Join(", ", result.Files), result.PointsPerSecond);
+        return result;
+    }
+
+    /// <summary>
+    /// Reads and validates every file into sources, writing nothing. Parsing runs on the thread pool, so a
+    /// caller on a UI thread stays responsive. Throws <see cref="ImportException"/> at the first bad row.
+    /// </summary>
+    public Task<LightCurveBatch> ParseAsync(
+        IReadOnlyList<ImportFile> files,
+        IReadOnlyList<ImportFile>? metadata = null,
+        IProgress<ImportProgress>? progress = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0)
+        {
+            throw new ArgumentException("At least one light-curve file is required.", nameof(files));
+        }
+
+        return Task.Run(() => Parse(files, metadata ?? [], progress, ct), ct);
+    }
+
+    private LightCurveBatch Parse(IReadOnlyList<ImportFile> files, IReadOnlyList<ImportFile> metadataFiles, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var acc = new LightCurveAccumulator();
+        var reader = new LightCurveFileReader(acc);
+        foreach (var file in files)
+        {
+            ct.ThrowIfCancellationRequested();
+            reader.Read(file, (name, rows) => progress?.Report(new ImportProgress(
+                ImportStage.Parsing, name, rows, acc.Points / Math.Max(clock.Elapsed.TotalSeconds, 1e-6), 0, 0)), ct);
+        }
+
+        var metadata = new Dictionary<string, SourceMetadata>(StringComparer.Ordinal);
+        foreach (var file in metadataFiles)
+        {
+            foreach (var (id, values) in MetadataFileReader.Read(file, ct))
+            {
+                metadata.TryAdd(id, values);
+            }
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        var matched = 0;
+        var sources = new List<Source>(acc.Objects.Count);
+        foreach (var obj in acc.Objects)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (metadata.TryGetValue(obj.ObjId, out var meta))
+            {
+                matched++;
+            }
+
+            sources.Add(ToSource(obj, meta, acc.Bands, now));
+        }
+
+        return new LightCurveBatch(
+            files.Select(f => f.Name).ToArray(), sources, acc.RowsRead, acc.Points, acc.UpperLimits, acc.SentinelRowsSkipped, matched, clock.Elapsed);
+    }
+
+    /// <summary>A metadata file's values win over those on light-curve rows: it is the curated per-object catalogue.</summary>
+    private static Source ToSource(ParsedObject obj, SourceMetadata? meta, IReadOnlyList<string> bands, DateTime now)
+    {
+        var origin = "import:" + obj.FileName;
+        var source = new Source
+        {
+            ObjId = obj.ObjId,
+            RaDeg = meta?.RaDeg ?? obj.RaDeg,
+            DecDeg = meta?.DecDeg ?? obj.DecDeg,
+            PeriodDays = meta?.PeriodDays ?? obj.PeriodDays,
+            KnownClass = meta?.KnownClass ?? obj.KnownClass,
+            Field = meta?.Field ?? obj.Field,
+            Ccd = meta?.Ccd ?? obj.Ccd,
+            Quad = meta?.Quad ?? obj.Quad,
+            Origin = origin.Length <= MaxOriginLength ? origin : origin[..MaxOriginLength],
+            CreatedAtUtc = now,
+        };
+
+        for (var b = 0; b < obj.PointsByBand.Length; b++)
+        {
+            if (obj.PointsByBand[b] is { Count: > 0 } points)
+            {
+                source.LightCurves.Add(LightCurve.From(bands[b], Photometry.FromPoints(points), now));
+            }
+        }
+
+        source.LightCurves.Sort((x, y) => string.CompareOrdinal(x.Band, y.Band));
+        return source;
+    }
+
+    /// <summary>Writes a parsed batch in one transaction (existing sources keep their scores and notes; their supplied bands are replaced).</summary>
+    public Task<ImportResult> WriteAsync(LightCurveBatch batch, IProgress<ImportProgress>? progress = null, CancellationToken ct = default) =>
+        WriteAsync(batch, progress, Stopwatch.StartNew(), ct);
+
+    private async Task<ImportResult> WriteAsync(LightCurveBatch batch, IProgress<ImportProgress>? progress, Stopwatch clock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var total = batch.Sources.Count;
+        var existing = await CountExistingAsync(batch.Sources, ct).ConfigureAwait(false);
+        var lastFile = batch.Files[^1];
+        progress?.Report(new ImportProgress(ImportStage.Writing, lastFile, batch.RowsRead, 0, 0, total));
+        var written = new Progress(w => progress?.Report(new ImportProgress(ImportStage.Writing, lastFile, batch.RowsRead, 0, w, total)));
+        await writer.WriteAsync(batch.Sources, ExistingSourcePolicy.ReplaceBands, atomic: true, written, ct).ConfigureAwait(false);
+
+        return new ImportResult(
+            batch.Files,
+            batch.RowsRead,
+            batch.Points,
+            batch.UpperLimits,
+            batch.SentinelRowsSkipped,
+            SourcesCreated: total - existing,
+            SourcesUpdated: existing,
+            batch.MetadataMatched,
+            batch.Sources.Take(ObjIdsInResult).Select(s => s.ObjId).ToArray(),
+            batch.ParseElapsed,
+            clock.Elapsed);
+    }
+
+    private async Task<int> CountExistingAsync(IReadOnlyList<Source> sources, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        var count = 0;
+        foreach (var chunk in sources.Select(s => s.ObjId).Chunk(2000))
+        {
+            count += await db.Sources.AsNoTracking().CountAsync(s => chunk.Contains(s.ObjId), ct).ConfigureAwait(false);
+        }
+
+        return count;
+    }
+
+    /// <summary>Reports synchronously on the writer's thread (<see cref="Progress{T}"/> would post, and reorder, reports).</summary>
+    private sealed class Progress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Imported {Points} light-curve points ({Created} sources created, {Updated} updated) from {Files} at {PointsPerSecond:F0} points/s")]
+    private static partial void LogImported(ILogger logger, long points, int created, int updated, string files, double pointsPerSecond);
+
+    [LoggerMessage(LogLevel.Warning, "Light-curve import rejected: {Problem}")]
+    private static partial void LogRejected(ILogger logger, string problem);
+}

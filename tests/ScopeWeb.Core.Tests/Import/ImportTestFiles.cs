@@ -1,0 +1,81 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.Import;
+
+namespace ScopeWeb.Core.Tests.Import;
+
+/// <summary>The import fixtures (Fixtures/Import), the shared real data sets, and a catalog fingerprint.</summary>
+internal static class ImportTestFiles
+{
+    public static ImportFile Fixture(string name) => ImportFile.FromPath(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Import", name));
+
+    /// <summary>A file of ../shared/data beside the repository (the folder holding ScopeWeb.sln), or null when absent.</summary>
+    public static string? SharedData(string relativePath)
+    {
+        if (RepositoryRoot() is not { } root)
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(Path.Combine(root, "..", "shared", "data", relativePath));
+        return File.Exists(path) ? path : null;
+    }
+
+    /// <summary>
+    /// The folder holding ScopeWeb.sln: above the test binaries for an in-tree build, else above this source file
+    /// (a build with <c>--artifacts-path</c> puts the binaries outside the repository).
+    /// </summary>
+    public static string? RepositoryRoot([CallerFilePath] string sourceFile = "")
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) })
+        {
+            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public static LightCurveImporter Importer(TestSupport.TestCatalog catalog, CatalogWriter? writer = null) =>
+        new(catalog.Factory, writer ?? catalog.Writer);
+
+    /// <summary>Every stored value of every source and light curve, so two snapshots are equal only if nothing changed.</summary>
+    public static async Task<string> SnapshotAsync(TestSupport.TestCatalog catalog)
+    {
+        await using var db = catalog.Factory.CreateDbContext();
+        var sources = await db.Sources.AsNoTracking().Include(s => s.LightCurves).ToListAsync();
+        var sb = new StringBuilder();
+        foreach (var s in sources.OrderBy(s => s.ObjId, StringComparer.Ordinal))
+        {
+            sb.AppendLine(FormattableString.Invariant(
+                $"{s.ObjId}|{s.RaDeg}|{s.DecDeg}|{s.PeriodDays}|{s.KnownClass}|{s.Field}|{s.Ccd}|{s.Quad}|{s.Origin}|{s.DetectionCount}|{s.CreatedAtUtc:O}|{s.UpdatedAtUtc:O}"));
+            foreach (var lc in s.LightCurves.OrderBy(l => l.Band, StringComparer.Ordinal))
+            {
+                sb.AppendLine(FormattableString.Invariant(
+                    $"  {lc.Band}|{lc.PointCount}|{lc.FirstMjd}|{lc.LastMjd}|{Convert.ToHexString(SHA256.HashData(lc.Data))}|{lc.UpdatedAtUtc:O}"));
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    public static async Task<Source> LoadAsync(TestSupport.TestCatalog catalog, string objId)
+    {
+        await using var db = catalog.Factory.CreateDbContext();
+        return await db.Sources.AsNoTracking().Include(s => s.LightCurves).SingleAsync(s => s.ObjId == objId);
+    }
+
+    /// <summary>Reports synchronously, in order (Progress&lt;T&gt; would post them to the thread pool).</summary>
+    public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
