@@ -39,6 +39,7 @@ public static class ScopeWebApp
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddSingleton<ScopeWeb.Core.Import.LightCurveImporter>();
         return builder;
     }
 }
