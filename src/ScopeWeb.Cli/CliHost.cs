@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.Import;
 
 namespace ScopeWeb.Cli;
 
@@ -71,6 +72,7 @@ public static class CliHost
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddCatalog(initializeOnStart: false);
+        builder.AddLightCurveImport();
         var host = builder.Build();
         var factory = host.Services.GetRequiredService<IDbContextFactory<CatalogDb>>();
         await using var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false);

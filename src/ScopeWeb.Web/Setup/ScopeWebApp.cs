@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.Import;
 using ScopeWeb.Web.Components;
 
 namespace ScopeWeb.Web.Setup;
@@ -19,6 +20,7 @@ public static class ScopeWebApp
         configure?.Invoke(builder);
 
         builder.AddCatalog();
+        builder.AddLightCurveImport();
         builder.AddScopeUi();
 
         var app = builder.Build();
@@ -39,7 +41,6 @@ public static class ScopeWebApp
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddSingleton<ScopeWeb.Core.Import.LightCurveImporter>();
         return builder;
     }
 }
