@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Import;
 using ScopeWeb.Web.Components;
 
@@ -21,6 +22,7 @@ public static class ScopeWebApp
 
         builder.AddCatalog();
         builder.AddLightCurveImport();
+        builder.AddFeatureExtraction();
         builder.AddScopeUi();
 
         var app = builder.Build();

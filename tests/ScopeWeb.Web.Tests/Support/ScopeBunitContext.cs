@@ -1,0 +1,38 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using ScopeWeb.Core.Catalog;
+
+namespace ScopeWeb.Web.Tests.Support;
+
+/// <summary>
+/// bUnit context with the app's UI services (MudBlazor, loose JS interop for MudBlazor and Plotly.Blazor) and a
+/// real SQLite catalog registered as the app registers it (context factory, reader, writer, seeding progress).
+/// </summary>
+public abstract class ScopeBunitContext : AsyncBunitContext
+{
+    protected ScopeBunitContext()
+    {
+        Catalog = TestCatalog.Create();
+
+        // The build machine is shared; bUnit's 1 s default makes WaitForAssertion flaky under load.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddSingleton(Catalog.Factory);
+        Services.AddSingleton<IDbContextFactory<CatalogDb>>(Catalog.Factory);
+        Services.AddSingleton(Catalog.Reader);
+        Services.AddSingleton(Catalog.Writer);
+        Services.AddSingleton<CatalogSeeding>();
+
+        // The pages run on the interactive server renderer (global InteractiveServer); some work is skipped when prerendering.
+        // Last: it resolves the renderer, after which no service can be added.
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    protected TestCatalog Catalog { get; }
+
+    protected override async Task DisposeResourcesAsync() => await Catalog.DisposeAsync();
+}
