@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Import;
 
 namespace ScopeWeb.Cli;
@@ -73,6 +74,7 @@ public static class CliHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddCatalog(initializeOnStart: false);
         builder.AddLightCurveImport();
+        builder.AddFeatureExtraction(backgroundJob: false);
         var host = builder.Build();
         var factory = host.Services.GetRequiredService<IDbContextFactory<CatalogDb>>();
         await using var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScopeWeb.Cli;
 using ScopeWeb.Cli.Bench;
+using ScopeWeb.Cli.Features;
 using ScopeWeb.Cli.Import;
 using ScopeWeb.Cli.Simulation;
 
@@ -8,5 +9,6 @@ var root = new RootCommand("scope: ScopeWeb's command-line tool (SCoPe-style com
 CliHost.AddGlobalOptions(root);
 root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(ImportLightCurvesCommand.Create());
+root.Subcommands.Add(FeaturesCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

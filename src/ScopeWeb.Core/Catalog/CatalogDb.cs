@@ -47,6 +47,9 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
             e.ToTable("features");
             e.HasKey(f => f.SourceId);
             e.HasOne(f => f.Source).WithOne(s => s.Features).HasForeignKey<SourceFeatures>(f => f.SourceId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(f => f.Band).HasMaxLength(8);
+            e.Property(f => f.PeriodAlgorithm).HasMaxLength(32);
+            e.HasIndex(f => f.PeriodDays);
         });
 
         modelBuilder.Entity<Classification>(e =>

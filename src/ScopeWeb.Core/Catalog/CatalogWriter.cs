@@ -153,6 +153,28 @@ public sealed class CatalogWriter(IDbContextFactory<CatalogDb> dbFactory, TimePr
                 Set(cp[6], lc.UpdatedAtUtc);
                 await insertCurve.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
+
+            // Rarer children (scores, notes, features) go through the change tracker, saved with the batch.
+            foreach (var c in s.Classifications)
+            {
+                c.SourceId = s.Id;
+                c.Source = null;
+                db.Classifications.Add(c);
+            }
+
+            foreach (var a in s.Annotations)
+            {
+                a.SourceId = s.Id;
+                a.Source = null;
+                db.Annotations.Add(a);
+            }
+
+            if (s.Features is { } f)
+            {
+                f.SourceId = s.Id;
+                f.Source = null;
+                db.Features.Add(f);
+            }
         }
     }
 

@@ -76,8 +76,22 @@ public sealed class SourceFeatures
     public Source? Source { get; set; }
     public DateTime ComputedAtUtc { get; set; }
 
-    /// <summary>JSON object of feature name → value; NaN is stored as null.</summary>
+    /// <summary>JSON object of feature name → value; NaN is stored as null. Empty when too few clean points.</summary>
     public string ValuesJson { get; set; } = "{}";
+
+    /// <summary>Band the single-band features describe (the one with most clean points); null when none qualified.</summary>
+    public string? Band { get; set; }
+
+    /// <summary>Period found by the multi-band search (not the known period of <see cref="Source.PeriodDays"/>).</summary>
+    public double? PeriodDays { get; set; }
+
+    public double? PeriodSignificance { get; set; }
+
+    /// <summary>SCoPe name of the period algorithm, e.g. <c>ELS_ECE_EAOV</c>.</summary>
+    public string? PeriodAlgorithm { get; set; }
+
+    /// <summary>26×26 dmdt image, float32 little-endian row-major (rows = dm bins), or null.</summary>
+    public byte[]? Dmdt { get; set; }
 }
 
 /// <summary>A classifier's score for one tag (SCoPe: one binary classifier per tag and algorithm).</summary>

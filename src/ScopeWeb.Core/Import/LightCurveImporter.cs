@@ -65,10 +65,20 @@ public sealed partial class LightCurveImporter(
             throw new ArgumentException("At least one light-curve file is required.", nameof(files));
         }
 
-        return Task.Run(() => Parse(files, metadata ?? [], progress, ct), ct);
+        var now = _time.GetUtcNow().UtcDateTime;
+        return Task.Run(() => Parse(files, metadata ?? [], now, progress, ct), ct);
     }
 
-    private LightCurveBatch Parse(IReadOnlyList<ImportFile> files, IReadOnlyList<ImportFile> metadataFiles, IProgress<ImportProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// Reads and validates light-curve files into sources without a catalog (e.g. <c>scope features</c>). Throws
+    /// <see cref="ImportException"/> naming file, row and column at the first bad row.
+    /// </summary>
+    public static LightCurveBatch Parse(
+        IReadOnlyList<ImportFile> files,
+        IReadOnlyList<ImportFile> metadataFiles,
+        DateTime nowUtc,
+        IProgress<ImportProgress>? progress,
+        CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var acc = new LightCurveAccumulator();
@@ -89,7 +99,7 @@ public sealed partial class LightCurveImporter(
             }
         }
 
-        var now = _time.GetUtcNow().UtcDateTime;
+        var now = nowUtc;
         var matched = 0;
         var sources = new List<Source>(acc.Objects.Count);
         foreach (var obj in acc.Objects)

@@ -66,3 +66,27 @@ public class CatalogWriterTests
         public void Report(int value) => report(value);
     }
 }
+
+public class CatalogWriterChildrenTests
+{
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres];
+
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
+    public async Task New_sources_keep_their_scores_notes_and_features(DatabaseProvider provider)
+    {
+        await using var c = await TestCatalog.CreateAsync(provider);
+        var s = SourceBuilder.Make(33, 44, "RRc", 0.3);
+        s.Classifications.Add(new Classification { Tag = "rrlyr", Algorithm = "dnn", Score = 0.9, ModelVersion = "v1", Source = s });
+        s.Annotations.Add(new Annotation { Origin = "vetting", Key = "note", Value = "clean", Source = s });
+        s.Features = new SourceFeatures { ValuesJson = """{"n":20}""", PeriodDays = 0.3, Source = s };
+
+        await c.Writer.WriteAsync([s], ExistingSourcePolicy.Reject, atomic: true);
+
+        await using var db = c.Factory.CreateDbContext();
+        var back = await db.Sources.Include(x => x.Classifications).Include(x => x.Annotations).Include(x => x.Features).SingleAsync();
+        Assert.Equal(0.9, back.Classifications.Single().Score);
+        Assert.Equal("clean", back.Annotations.Single().Value);
+        Assert.Equal(0.3, back.Features!.PeriodDays);
+    }
+}

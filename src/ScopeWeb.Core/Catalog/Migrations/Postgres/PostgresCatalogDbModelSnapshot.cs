@@ -240,14 +240,33 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                     b.Property<long>("SourceId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Band")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<DateTime>("ComputedAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Dmdt")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("PeriodAlgorithm")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<double?>("PeriodDays")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PeriodSignificance")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("ValuesJson")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.HasKey("SourceId");
+
+                    b.HasIndex("PeriodDays");
 
                     b.ToTable("features", (string)null);
                 });

@@ -227,14 +227,33 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                     b.Property<long>("SourceId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Band")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("ComputedAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Dmdt")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("PeriodAlgorithm")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("PeriodDays")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PeriodSignificance")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("ValuesJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("SourceId");
+
+                    b.HasIndex("PeriodDays");
 
                     b.ToTable("features", (string)null);
                 });
