@@ -88,11 +88,41 @@ public sealed class AppFixture : IAsyncLifetime
         _dataDir?.Delete(recursive: true);
     }
 
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh page whose console errors and failed requests go to <paramref name="log"/> (shown when a test fails).</summary>
+    public async Task<IPage> NewPageAsync(Action<string>? log = null)
     {
         var context = await Browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         context.SetDefaultTimeout(30_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        if (log is not null)
+        {
+            var inner = log;
+            log = line =>
+            {
+                try
+                {
+                    inner(line);
+                }
+                catch (InvalidOperationException)
+                {
+                    // The page outlived its test (xunit's output helper is closed); the line is not needed.
+                }
+            };
+
+            page.Console += (_, m) => log($"console {m.Type}: {m.Text}");
+            page.PageError += (_, e) => log($"page error: {e}");
+            page.RequestFailed += (_, r) => log($"request failed: {r.Url} {r.Failure}");
+            page.RequestFinished += async (_, r) =>
+            {
+                var response = await r.ResponseAsync();
+                if (response is { Status: >= 400 })
+                {
+                    log($"HTTP {response.Status}: {r.Url}");
+                }
+            };
+        }
+
+        return page;
     }
 
     private static Source DenseSource()

@@ -18,6 +18,9 @@ public static class ScopeWebApp
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = typeof(ScopeWebApp).Assembly.GetName().Name,
         });
+        // Serve package assets (_content/…) from a build output in any environment, not only Development;
+        // a no-op for a published app, whose wwwroot holds them.
+        builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
 
         builder.AddCatalog();
