@@ -26,7 +26,8 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
             e.Property(s => s.KnownClass).HasMaxLength(64);
             e.Property(s => s.Origin).HasMaxLength(256);
             // Every sortable/filterable column is indexed: the grid pages through a million rows.
-            e.HasIndex(s => s.DecDeg);
+            // (dec, ra) covers the cone search's box query: no table lookups for the band of declination.
+            e.HasIndex(s => new { s.DecDeg, s.RaDeg });
             e.HasIndex(s => s.RaDeg);
             e.HasIndex(s => s.PeriodDays);
             e.HasIndex(s => new { s.KnownClass, s.ObjId });
@@ -60,7 +61,8 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
             e.Property(c => c.ModelVersion).HasMaxLength(128);
             e.HasOne(c => c.Source).WithMany(s => s.Classifications).HasForeignKey(c => c.SourceId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(c => new { c.SourceId, c.Tag, c.Algorithm }).IsUnique();
-            e.HasIndex(c => new { c.Tag, c.Algorithm, c.Score });
+            // Covering for the score filter and the score-ordered list (SourceId read from the index).
+            e.HasIndex(c => new { c.Tag, c.Algorithm, c.Score, c.SourceId });
         });
 
         modelBuilder.Entity<Annotation>(e =>

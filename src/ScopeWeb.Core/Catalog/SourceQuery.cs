@@ -58,6 +58,12 @@ public sealed record SourceQuery
 
     public bool HasScoreFilter => Tag is not null || MinScore is not null || MaxScore is not null;
 
+    /// <summary>
+    /// The algorithm whose score the list shows and sorts by: the chosen one, else the DNN (SCoPe reports
+    /// <c>&lt;tag&gt;_dnn</c> and <c>&lt;tag&gt;_xgb</c> separately; the filter itself accepts either when none is chosen).
+    /// </summary>
+    public string ScoreAlgorithm => Algorithm ?? "dnn";
+
     /// <summary>Checks ranges; returns the problems, empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

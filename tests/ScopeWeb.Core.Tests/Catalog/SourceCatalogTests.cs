@@ -78,6 +78,10 @@ public class SourceCatalogTests
         Assert.Equal(0.95, high.Rows[0].Score);
 
         Assert.Equal(["RRab"], await ClassesAsync(c, new SourceQuery { Tag = "rrlyr", Algorithm = "xgb", MaxScore = 0.5 }));
+        var xgb = (await c.Catalog.SearchAsync(new SourceQuery { Tag = "rrlyr", Algorithm = "xgb", SortBy = SourceSort.Score })).Rows.Single();
+        Assert.Equal(0.40, xgb.Score);
+        var ascending = await c.Catalog.SearchAsync(new SourceQuery { Tag = "rrlyr", SortBy = SourceSort.Score });
+        Assert.Equal(["RRc", "RRab"], ascending.Rows.Select(r => r.KnownClass));
         Assert.Empty(await ClassesAsync(c, new SourceQuery { Tag = "ew", MaxScore = 0.5 }));
     }
 

@@ -103,7 +103,7 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                     b.HasIndex("SourceId", "Tag", "Algorithm")
                         .IsUnique();
 
-                    b.HasIndex("Tag", "Algorithm", "Score");
+                    b.HasIndex("Tag", "Algorithm", "Score", "SourceId");
 
                     b.ToTable("classifications", (string)null);
                 });
@@ -217,8 +217,6 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DecDeg");
-
                     b.HasIndex("DetectionCount");
 
                     b.HasIndex("ObjId")
@@ -227,6 +225,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                     b.HasIndex("PeriodDays");
 
                     b.HasIndex("RaDeg");
+
+                    b.HasIndex("DecDeg", "RaDeg");
 
                     b.HasIndex("KnownClass", "ObjId");
 

@@ -94,7 +94,7 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                     b.HasIndex("SourceId", "Tag", "Algorithm")
                         .IsUnique();
 
-                    b.HasIndex("Tag", "Algorithm", "Score");
+                    b.HasIndex("Tag", "Algorithm", "Score", "SourceId");
 
                     b.ToTable("classifications", (string)null);
                 });
@@ -204,8 +204,6 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DecDeg");
-
                     b.HasIndex("DetectionCount");
 
                     b.HasIndex("ObjId")
@@ -214,6 +212,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                     b.HasIndex("PeriodDays");
 
                     b.HasIndex("RaDeg");
+
+                    b.HasIndex("DecDeg", "RaDeg");
 
                     b.HasIndex("KnownClass", "ObjId");
 
