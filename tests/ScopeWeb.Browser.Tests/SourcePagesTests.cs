@@ -67,6 +67,13 @@ public sealed partial class SourcePagesTests(AppFixture app, ITestOutputHelper o
         Assert.Equal(before.Length, after.Length);
         Assert.All(after, x => Assert.InRange(x, 0, 2));
 
+        // The periodogram: clicking a peak folds at that period (a plotly_click as plotly.js emits it).
+        await page.Locator("#periodogram-plot .main-svg").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        Assert.Contains("found P =", await page.Locator("#periodogram-summary").InnerTextAsync(), StringComparison.Ordinal);
+        await page.EvaluateAsync("() => document.getElementById('periodogram-plot').emit('plotly_click', { points: [{ x: 0.61, y: 0.5, curveNumber: 0, pointNumber: 3, pointIndex: 3, fullData: { index: 0 } }] })");
+        await page.WaitForFunctionAsync("() => document.querySelector('#fold-period').innerText.includes('P = 0.61 d')");
+        Assert.Equal("0.61", await Input(page, "period-input").InputValueAsync());
+
         var shot = Path.Combine(AppFixture.ArtifactsDirectory, "source-page.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         output.WriteLine($"screenshot: {shot}");

@@ -51,8 +51,17 @@ public sealed class FeatureExtractor(FeatureExtractionOptions? options = null)
 {
     public FeatureExtractionOptions Options { get; } = options ?? new FeatureExtractionOptions();
 
-    /// <summary>Features of one object, or null when no band has enough clean points.</summary>
-    public FeatureSet? Extract(IReadOnlyDictionary<string, Photometry> bands)
+    /// <summary>
+    /// The multi-band period search alone (for the source page's periodogram): every band with at least
+    /// <see cref="FeatureExtractionOptions.PeriodSearchMinPoints"/> clean points; null when none has.
+    /// </summary>
+    public PeriodSearchResult? SearchPeriod(IReadOnlyDictionary<string, Photometry> bands)
+    {
+        var prepared = PrepareForSearch(bands);
+        return prepared.Count == 0 ? null : PeriodSearch.PeriodSearch.Search(prepared, Options.PeriodSearch);
+    }
+
+    private List<PreparedLightCurve> PrepareForSearch(IReadOnlyDictionary<string, Photometry> bands)
     {
         var searchOptions = Options.Preprocessing with { MinPoints = Math.Min(Options.PeriodSearchMinPoints, Options.Preprocessing.MinPoints) };
         var prepared = new List<PreparedLightCurve>(bands.Count);
@@ -63,6 +72,14 @@ public sealed class FeatureExtractor(FeatureExtractionOptions? options = null)
                 prepared.Add(lc);
             }
         }
+
+        return prepared;
+    }
+
+    /// <summary>Features of one object, or null when no band has enough clean points.</summary>
+    public FeatureSet? Extract(IReadOnlyDictionary<string, Photometry> bands)
+    {
+        var prepared = PrepareForSearch(bands);
 
         // Most points first; ties prefer ZTF r, then g, then i (r has the most epochs in ZTF's public surveys).
         var primary = prepared.OrderByDescending(l => l.Count).ThenBy(l => l.Band switch { "r" => 0, "g" => 1, "i" => 2, _ => 3 }).FirstOrDefault();

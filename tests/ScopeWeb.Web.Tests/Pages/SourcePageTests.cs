@@ -3,6 +3,7 @@ using Bunit;
 using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.LightCurves;
 using ScopeWeb.Web.Tests.Support;
 using SourcePage = ScopeWeb.Web.Components.Pages.Sources.SourcePage;
 
@@ -12,6 +13,7 @@ public class SourcePageTests : ScopeBunitContext
 {
     private const string Rrab = "ZTFJ010203.45+123456.7";
     private const string Aperiodic = "ZTFJ235959.99-012345.6";
+    private const string Unlabelled = "ZTFJ202020.20+202020.2";
     private const string PlotlyModule = "./_content/Plotly.Blazor/plotly-interop-7.2.0.js";
 
     public override async Task InitializeAsync()
@@ -28,7 +30,25 @@ public class SourcePageTests : ScopeBunitContext
             ValuesJson = """{"amplitude": 0.41, "period": 0.5000012, "skew": null}""",
         };
         var aperiodic = TestSources.Periodic(Aperiodic, 359.9999, -1.3960, knownClass: null, periodDays: null);
-        await Catalog.AddAsync(rrab, aperiodic);
+        // Irregular sampling (unlike the fixed 0.731 d step of TestSources.Curve, which aliases 0.37 d onto 0.749 d).
+        var rng = new Random(8);
+        var unlabelled = new Source { ObjId = Unlabelled, RaDeg = 152.54, DecDeg = 10.17, Origin = "test" };
+        unlabelled.LightCurves.Add(LightCurve.From("r", Photometry.FromPoints(Enumerable.Range(0, 120).Select(_ =>
+        {
+            var t = 58300 + (rng.NextDouble() * 400);
+            return new PhotometryPoint(t, 16f + (0.4f * (float)Math.Sin(2 * Math.PI * t / 0.37)), 0.02f);
+        }).ToList()), TestSources.Now));
+        await Catalog.AddAsync(rrab, aperiodic, unlabelled);
+    }
+
+    private static void Eventually(Func<bool> condition, string what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "timed out waiting until " + what);
+            Thread.Sleep(20);
+        }
     }
 
     private IRenderedComponent<SourcePage> RenderSource(string objId) => Render<SourcePage>(p => p.Add(x => x.ObjId, objId));
@@ -110,44 +130,50 @@ public class SourcePageTests : ScopeBunitContext
     }
 
     [Fact]
-    public void Period_changes_re_send_only_the_folded_plot()
+    public void Period_changes_re_send_only_the_fold_and_its_periodogram_marker()
     {
         var module = JSInterop.SetupModule(PlotlyModule);
         module.SetupVoid("importScript", _ => true).SetVoidResult();
         module.SetupVoid("newPlot", _ => true).SetVoidResult();
         module.SetupVoid("react", _ => true).SetVoidResult();
+        module.SetupVoid("subscribeClickEvent", _ => true).SetVoidResult();
         var cut = RenderSource(Rrab);
-        cut.WaitForAssertion(() => Assert.Equal(3, module.Invocations["newPlot"].Count));   // lc, fold, scores
+        // The periodogram is searched on the thread pool after the light curve is drawn; allow for a busy machine.
+        // The periodogram chart appears after the search; its newPlot comes after the last render, which bUnit's
+        // WaitForAssertion would not re-check, so poll the recorded calls.
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#periodogram-summary")), TimeSpan.FromSeconds(30));
+        Eventually(() => module.Invocations["newPlot"].Count == 4, "lc, fold, scores and periodogram are drawn");
         var drawn = module.Invocations["newPlot"].Select(i => (string)i.Arguments[0]!).ToList();
-        Assert.Equal(["fold-plot", "lc-plot", "scores-plot"], drawn.Order(StringComparer.Ordinal));
+        Assert.Equal(["fold-plot", "lc-plot", "periodogram-plot", "scores-plot"], drawn.Order(StringComparer.Ordinal));
         Assert.True(drawn.IndexOf("lc-plot") < drawn.IndexOf("fold-plot"), "the light curve is drawn before the fold");
 
         cut.Find("#period-double").Click();
 
-        cut.WaitForAssertion(() => Assert.Single(module.Invocations["react"]));
-        var react = module.Invocations["react"].Single();
-        Assert.Equal("fold-plot", react.Arguments[0]);
+        cut.WaitForAssertion(() => Assert.Equal(2, module.Invocations["react"].Count));
+        Assert.Equal(["fold-plot", "periodogram-plot"], module.Invocations["react"].Select(i => (string)i.Arguments[0]!).Order(StringComparer.Ordinal));
+        var react = module.Invocations["react"].Single(i => (string)i.Arguments[0]! == "fold-plot");
         using var traces = JsonDocument.Parse(JsonSerializer.Serialize(react.Arguments[1]));
         Assert.Equal("g", traces.RootElement[0].GetProperty("name").GetString());
         Assert.Equal(54, traces.RootElement[0].GetProperty("x").GetArrayLength());
-        Assert.Equal(3, module.Invocations["newPlot"].Count);   // nothing re-created
+        Assert.Equal(4, module.Invocations["newPlot"].Count);   // nothing re-created
     }
 
     [Fact]
-    public void Without_a_known_period_the_fold_waits_for_one()
+    public void Without_a_known_period_the_fold_uses_the_period_the_search_found()
     {
-        var cut = RenderSource(Aperiodic);
+        var cut = RenderSource(Unlabelled);
 
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#fold-hint")));
-        Assert.Empty(cut.FindAll("#fold-plot"));
-        Assert.True(cut.Find("#period-double").HasAttribute("disabled"));
+        // 120 points of a 0.37 d sinusoid and no known period: the periodogram finds it.
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#periodogram-summary")));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#fold-plot")));
+        Assert.Empty(cut.FindAll("#fold-hint"));
+        var period = double.Parse(cut.Find("#period-input").GetAttribute("value")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0.37, period, 0.37 * 0.01);
+        Assert.Contains("found P = 0.37", cut.Find("#periodogram-summary").TextContent, StringComparison.Ordinal);
 
         cut.Find("#period-input").Change("0.7");
 
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#fold-plot")));
-        Assert.Empty(cut.FindAll("#fold-hint"));
-        Assert.False(cut.Find("#period-double").HasAttribute("disabled"));
-        Assert.Contains("P = 0.7 d", cut.Find("#fold-period").TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains("P = 0.7 d", cut.Find("#fold-period").TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
