@@ -81,15 +81,17 @@ public sealed class SourceCatalog(IDbContextFactory<CatalogDb> dbFactory)
             sources = annotated ? sources.Where(s => annotatedIds.Contains(s.Id)) : sources.Where(s => !annotatedIds.Contains(s.Id));
         }
 
+        IQueryable<Classification>? scored = null;
         if (query.HasScoreFilter)
         {
             var tag = query.Tag;
             var algorithm = query.Algorithm;
             var min = query.MinScore ?? 0.0;
             var max = query.MaxScore ?? 1.0;
-            var scored = db.Classifications.Where(c =>
+            scored = db.Classifications.Where(c =>
                 (tag == null || c.Tag == tag) && (algorithm == null || c.Algorithm == algorithm) && c.Score >= min && c.Score <= max);
-            sources = sources.Where(s => scored.Select(c => c.SourceId).Contains(s.Id));
+            var scoredIds = scored.Select(c => c.SourceId);
+            sources = sources.Where(s => scoredIds.Contains(s.Id));
         }
 
         if (query.HasCone)
@@ -98,7 +100,14 @@ public sealed class SourceCatalog(IDbContextFactory<CatalogDb> dbFactory)
             sources = sources.Where(s => ids.Contains(s.Id));
         }
 
-        var total = await sources.CountAsync(ct).ConfigureAwait(false);
+        // With the score range as the only filter, count index entries instead of joining a million sources:
+        // (source, tag, algorithm) is unique, so one algorithm's matches are one row per source.
+        var onlyScoreFilter = scored is not null && query.Algorithm is not null && query.Tag is not null
+            && query.ObjId is null && query.KnownClass is null && query.MinPeriodDays is null && query.MaxPeriodDays is null
+            && query.Field is null && query.HasAnnotation is null && !query.HasCone;
+        var total = onlyScoreFilter
+            ? await scored!.CountAsync(ct).ConfigureAwait(false)
+            : await sources.CountAsync(ct).ConfigureAwait(false);
         var tagForScore = query.Tag;
         var algForScore = query.ScoreAlgorithm;
         var ordered = query.SortBy == SourceSort.Score && tagForScore is not null
