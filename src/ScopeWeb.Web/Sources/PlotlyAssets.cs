@@ -24,4 +24,12 @@ public static class PlotlyAssets
     /// <summary>Inline module script for the page head; errors are swallowed because the chart loads plotly.js anyway.</summary>
     public const string EarlyLoadScript =
         "<script type=\"module\" async>import(\"" + InteropModule + "\").then(m => m.importScript(\"" + ScriptElementId + "\", \"" + FullBundle + "\")).catch(() => {});</script>";
+
+    /// <summary>
+    /// For every other page: load plotly.js once the page is idle, so opening a source from the catalog finds it
+    /// parsed already. Idle time only: the list's own scripts and first rows come first.
+    /// </summary>
+    public const string IdleLoadScript =
+        "<script type=\"module\">const go = () => import(\"" + InteropModule + "\").then(m => m.importScript(\"" + ScriptElementId + "\", \"" + FullBundle + "\")).catch(() => {});"
+        + "if ('requestIdleCallback' in window) { requestIdleCallback(go, { timeout: 4000 }); } else { setTimeout(go, 2000); }</script>";
 }
