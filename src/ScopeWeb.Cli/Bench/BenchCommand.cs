@@ -10,6 +10,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure ScopeWeb's speed targets (results for docs/benchmarks.md).");
         bench.Subcommands.Add(CatalogQueryBench.Create());
         bench.Subcommands.Add(ImportBench.Create());
+        bench.Subcommands.Add(PeriodSearchBench.Create());
         return bench;
     }
 }

@@ -77,6 +77,13 @@ internal sealed class ConditionalEntropyEvaluator
         return FromBins();
     }
 
+    /// <summary>The statistic from phases already computed (<see cref="PhaseBinning.Phases"/>).</summary>
+    public double AtPhases(ReadOnlySpan<double> phases)
+    {
+        PhaseBinning.BinsFromPhases(phases, _phaseBins, _phaseBin);
+        return FromBins();
+    }
+
     public void Scan(double f0, double df, Span<float> result)
     {
         _binning.StartGrid(f0, df);

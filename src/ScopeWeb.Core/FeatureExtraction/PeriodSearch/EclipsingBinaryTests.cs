@@ -168,11 +168,6 @@ internal sealed class EclipsingBinaryTests(BandedLightCurve data, HarmonicFitter
         var sharpMinimum = r >= MinShapeRatio && r > ShapeSigma * sigmaR;
         var symmetric = Math.Abs(q) <= (0.5 * r) + (3 * sigmaQ);
 
-        if (Environment.GetEnvironmentVariable("PSDEBUG") == "1")
-        {
-            Console.Error.WriteLine($"DEBUG shape f={frequency:F5} r={r:F3}±{sigmaR:F3} q={q:F3}±{sigmaQ:F3} sharp={sharpMinimum} sym={symmetric} achro={Achromatic(amplitude, amplitudeError)} dip={HasSecondaryDip(frequency, strongest.Phase, offset, amplitude)}");
-        }
-
         return sharpMinimum && symmetric && Achromatic(amplitude, amplitudeError) && !HasSecondaryDip(frequency, strongest.Phase, offset, amplitude);
     }
 

@@ -237,8 +237,8 @@ internal sealed class HarmonicFitter
 
     /// <summary>
     /// Coefficients of one band's own <paramref name="harmonics"/>-harmonic series, [a, c1, s1, c2, s2, …], the variances
-    /// the errors imply (diagonal of the inverse normal matrix) and the fit's χ². False if the band is too short or its
-    /// phase coverage too poor.
+    /// the errors imply (diagonal of the inverse normal matrix; skipped when <paramref name="variances"/> is empty) and the
+    /// fit's χ². False if the band is too short or its phase coverage too poor.
     /// </summary>
     public bool Coefficients(int band, double frequency, int harmonics, Span<double> coefficients, Span<double> variances, out double chi2)
     {
@@ -300,6 +300,11 @@ internal sealed class HarmonicFitter
             coefficients[j] = v / _normal[(j * p) + j];
         }
 
+        if (variances.IsEmpty)
+        {
+            return true;
+        }
+
         // A⁻¹ = L⁻ᵀL⁻¹, so (A⁻¹)_cc = Σ_r (L⁻¹)_rc²: solve Lx = e_c for each column of L⁻¹.
         Span<double> column = stackalloc double[p];
         for (var c = 0; c < p; c++)
@@ -332,7 +337,6 @@ internal sealed class HarmonicFitter
         var k = Math.Min(harmonics, 2);
         var terms = 2 * k;
         Span<double> fit = stackalloc double[1 + terms];
-        Span<double> variance = stackalloc double[1 + terms];
         Span<double> shape = stackalloc double[bands * terms];
         Span<bool> fitted = stackalloc bool[bands];
         var reference = -1;
@@ -340,7 +344,7 @@ internal sealed class HarmonicFitter
         for (var b = 0; b < bands; b++)
         {
             var kb = k;
-            while (kb >= 1 && !Coefficients(b, frequency, kb, fit, variance, out _))
+            while (kb >= 1 && !Coefficients(b, frequency, kb, fit, default, out _))
             {
                 kb--;
             }
@@ -350,13 +354,16 @@ internal sealed class HarmonicFitter
                 continue;
             }
 
+            // Signal-to-noise² of the band's variation: amplitude² times the band's total weight.
             fitted[b] = true;
             double signal = 0;
             for (var j = 0; j < terms; j++)
             {
                 shape[(b * terms) + j] = j < 2 * kb ? fit[j + 1] : 0;
-                signal += j < 2 * kb ? fit[j + 1] * fit[j + 1] / variance[j + 1] : 0;
+                signal += shape[(b * terms) + j] * shape[(b * terms) + j];
             }
+
+            signal *= _data.BandChi2[b] / Math.Max(_data.BandYy[b], double.Epsilon);
 
             if (signal > referenceSignal)
             {

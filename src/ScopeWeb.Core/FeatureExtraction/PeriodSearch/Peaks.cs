@@ -13,10 +13,13 @@ internal static class Peaks
         var sign = highest ? 1f : -1f;
         var heap = new PriorityQueue<int, float>(count + 1);
         var n = values.Length;
+        var threshold = float.NegativeInfinity;
         for (var i = 0; i < n; i++)
         {
             var v = sign * values[i];
-            if (!float.IsFinite(v))
+
+            // Most samples are below the current 50th-best peak: one comparison rejects them.
+            if (!(v > threshold))
             {
                 continue;
             }
@@ -31,9 +34,14 @@ internal static class Peaks
                 {
                     heap.Enqueue(i, v);
                 }
-                else if (heap.TryPeek(out _, out var lowest) && v > lowest)
+                else
                 {
                     heap.EnqueueDequeue(i, v);
+                }
+
+                if (heap.Count == count)
+                {
+                    heap.TryPeek(out _, out threshold);
                 }
             }
         }

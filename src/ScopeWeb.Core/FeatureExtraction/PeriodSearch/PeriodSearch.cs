@@ -16,7 +16,9 @@ namespace ScopeWeb.Core.FeatureExtraction.PeriodSearch;
 /// aliases and half/double frequencies are fitted with multi-band Fourier series (1..MaxHarmonics terms, one frequency
 /// shared by all bands) and the lowest BIC wins. A sampling alias fits the data at the observation times but its harmonics
 /// do not line up with the true light curve's, and every extra band adds independent evidence, so the multi-harmonic,
-/// multi-band likelihood separates aliases that a single sinusoid in one band cannot.</item>
+/// multi-band likelihood separates aliases that a single sinusoid in one band cannot. The comparison is made honest about
+/// noise (per-band extra variance, correlated residuals of simultaneous bands) and about sub-harmonics: a longer period
+/// f/k must beat f by very strong evidence and predict held-out data better (see <c>CompareFourierModels</c>).</item>
 /// <item>With <see cref="PeriodSearchOptions.EclipsingBinariesAtOrbitalPeriod"/>: the half-period ambiguity of eclipsing
 /// binaries (see <see cref="EclipsingBinaryTests"/>).</item>
 /// </list>
@@ -49,11 +51,17 @@ public static class PeriodSearch
     /// <summary>Largest k for which f/k is weighed against f (see the sub-harmonic rule in the Fourier comparison).</summary>
     private const int MaxSubharmonic = 4;
 
+    /// <summary>Cycles of a longer (sub-harmonic) period the data must cover before it can replace the shorter one.</summary>
+    private const double MinCyclesForSubharmonic = 3;
+
     /// <summary>ΔBIC of "very strong" evidence (Kass &amp; Raftery 1995), demanded of a more complex period hypothesis.</summary>
     private const double StrongEvidence = 10;
 
+    /// <summary>Multi-harmonic candidates kept from the first (cheap) round for the second.</summary>
+    private const int Shortlist = 12;
+
     /// <summary>Multi-harmonic candidates refined by golden-section search before the final BIC choice.</summary>
-    private const int Finalists = 4;
+    private const int Finalists = 3;
 
     /// <summary>Searches one source (its bands share the period). Throws <see cref="ArgumentException"/> on unusable input.</summary>
     public static PeriodSearchResult Search(IReadOnlyList<PreparedLightCurve> bands, PeriodSearchOptions? options = null)
@@ -107,7 +115,7 @@ public static class PeriodSearch
             }
 
             var best = top[0];
-            var f = Refine.Maximize(freq => GeneralizedLombScargle.PowerAt(data, freq), grid.FrequencyAt(best), grid.StepPerDay, options);
+            var f = Refine.Maximize(freq => GeneralizedLombScargle.PowerAt(data, freq), grid.FrequencyAt(best), grid.StepPerDay);
             var p = GeneralizedLombScargle.PowerAt(data, f);
             return new PeriodSearchResult
             {
@@ -182,6 +190,8 @@ public static class PeriodSearch
     {
         private readonly AnalysisOfVarianceEvaluator _aov = new(data, options.AovPhaseBins);
         private readonly ConditionalEntropyEvaluator _ce = new(data, options.PhaseBins, options.MagBins);
+        private readonly PhaseBinning _binning = new(data.Time);
+        private readonly double[] _phases = new double[data.Count];
         private HarmonicFitter _fitter = new(data, options.MaxHarmonics);
         private readonly double _fMin = grid.MinFrequencyPerDay;
         private readonly double _fMax = options.MaxFrequencyPerDay;
@@ -313,21 +323,22 @@ public static class PeriodSearch
 
         private bool InRange(double f) => f >= _fMin * 0.999 && f <= _fMax;
 
-        /// <summary>AOV and CE at a pool frequency, each at its best within ±half a scan step (their peaks are narrower than GLS's).</summary>
+        /// <summary>AOV and CE at a pool frequency, each at its best of f and f ± ¼ scan step (their peaks are narrower than GLS's).</summary>
         private (double Frequency, double Aov, double Entropy) ScoreBinned(double f)
         {
             double bestAov = double.NegativeInfinity, bestAovF = f, bestCe = double.PositiveInfinity;
-            for (var k = -2; k <= 2; k++)
+            for (var k = -1; k <= 1; k++)
             {
                 var trial = f + (k * 0.25 * grid.StepPerDay);
-                var aov = _aov.At(trial);
+                _binning.Phases(trial, _phases);
+                var aov = _aov.AtPhases(_phases);
                 if (aov > bestAov)
                 {
                     bestAov = aov;
                     bestAovF = trial;
                 }
 
-                bestCe = Math.Min(bestCe, _ce.At(trial));
+                bestCe = Math.Min(bestCe, _ce.AtPhases(_phases));
             }
 
             return (bestAovF, bestAov, bestCe);
@@ -369,10 +380,13 @@ public static class PeriodSearch
         }
 
         /// <summary>
-        /// The BIC choice among the seeds and their relatives (f/2, 2f, f ± each alias offset). Each candidate is first fitted
-        /// at its frequency and ±⅓ scan step; the best few are then refined by golden-section search, so aliases are compared
-        /// at their own best frequencies. χ² is scaled by the best fit's reduced χ² when that exceeds 1, so error bars that are
-        /// too small (common in survey photometry) do not turn every wiggle into "significant" harmonics.
+        /// The BIC choice among the seeds and their relatives (f/2, 2f, f ± each alias offset), in three rounds of increasing
+        /// cost: every candidate fitted once with the catalogue's error bars; the best dozen again with the extra variance
+        /// (<see cref="NoiseModel.BandJitter"/>) the best model leaves unexplained, each at its frequency and ±⅓ scan step;
+        /// the best four refined by golden-section search, so aliases are compared at their own best frequencies. χ² is
+        /// divided by the best fit's reduced χ² (if above 1) and by the design effect of its residuals
+        /// (<see cref="NoiseModel.DesignEffect"/>), so neither optimistic error bars nor deviations shared by simultaneous
+        /// measurements turn small differences into "very strong" evidence.
         /// </summary>
         private (FourierCandidate Best, List<FourierCandidate> Ranked) CompareFourierModels(IEnumerable<double> seeds, List<double> aliasOffsets)
         {
@@ -390,40 +404,46 @@ public static class PeriodSearch
             }
 
             var kMax = options.MaxHarmonics;
-            var frequencies = pool.Frequencies.Where(InRange).ToList();
-
-            // Screen once with the catalogue's error bars, then give every band the extra variance the best model leaves
-            // unexplained and screen again: the comparison is then weighted by how well points can actually be fitted.
-            var fits = Screen(frequencies);
-            var bestFit = fits.MinBy(x => x.Chi2[kMax]);
             var residual = new double[data.Count];
-            if (_fitter.SharedShapeResiduals(bestFit.Frequency, kMax, residual))
+
+            // Round 1: catalogue error bars, one fit (up to three harmonics) per candidate.
+            var fits = Screen(pool.Frequencies.Where(InRange).ToList(), trials: 1, Math.Min(kMax, 3));
+            var k1 = Math.Min(kMax, 3);
+            var bestFit = fits.MinBy(x => x.Chi2[k1]);
+            var firstScale = NoiseScale(bestFit.Chi2[k1], bestFit.Parameters[k1], data.Count);
+            var shortlist = fits.Select(x => Score(x.Frequency, x.Chi2, x.Parameters, firstScale)).OrderBy(c => c.Bic).Take(Shortlist).Select(c => c.Frequency).ToList();
+
+            // Round 2: weights that include the scatter the best model cannot explain.
+            if (_fitter.SharedShapeResiduals(bestFit.Frequency, k1, residual))
             {
-                var jitter = NoiseModel.BandJitter(data, residual, bestFit.Parameters[kMax]);
+                var jitter = NoiseModel.BandJitter(data, residual, bestFit.Parameters[k1]);
                 if (jitter.Any(j => j > 0))
                 {
                     _fitter = new HarmonicFitter(data.WithExtraVariance(jitter), kMax);
-                    fits = Screen(frequencies);
-                    bestFit = fits.MinBy(x => x.Chi2[kMax]);
                 }
             }
 
+            fits = Screen(shortlist, trials: 3, kMax);
+            bestFit = fits.MinBy(x => x.Chi2[kMax]);
             var designEffect = _fitter.SharedShapeResiduals(bestFit.Frequency, kMax, residual) ? NoiseModel.DesignEffect(_fitter.Data, residual) : 1;
             var scale = NoiseScale(bestFit.Chi2[kMax], bestFit.Parameters[kMax], data.Count) * designEffect;
             DesignEffect = designEffect;
             var ranked = fits.Select(x => Score(x.Frequency, x.Chi2, x.Parameters, scale)).OrderBy(c => c.Bic).ToList();
 
-            // Golden-section refinement of the finalists at their chosen number of harmonics.
+            // Round 3: golden-section refinement of the finalists at their chosen number of harmonics.
             var refined = ranked.Take(Finalists).Select(c => RefineFourier(c.Frequency, Math.Max(c.Harmonics, 1), scale)).ToList();
             refined.Sort((a, b) => a.Bic.CompareTo(b.Bic));
             var best = refined[0];
 
             // A model at f/k contains the model at f (its k-th harmonics), so choosing f/k over f claims that consecutive
-            // cycles differ. Like any added complexity that needs very strong evidence: the shortest period k·f (k ≤ 4)
-            // is kept unless the longer one is better by ΔBIC ≥ 10 and also predicts held-out data better. The second
-            // condition matters for stars whose cycles differ at random (semi-regular variables, red noise): a sub-harmonic
-            // model fits the particular wanderings of the points it is given, which do not repeat. (Eclipsing binaries'
-            // doubled periods are decided separately.)
+            // cycles differ. Like any added complexity that needs very strong evidence: the shortest period k·f (k ≤ 4) is
+            // kept unless the longer one is better by ΔBIC ≥ 10 and also predicts held-out data better. The second condition
+            // matters for stars whose cycles differ at random (semi-regular variables, red noise): a sub-harmonic model fits
+            // the particular wanderings of the points it is given, which do not repeat. When the longer period is covered
+            // fewer than three times, differences between its cycles cannot be told from cycle-to-cycle irregularity (Miras)
+            // and cross-validation has too few cycles to work with; there k·f is kept if it explains at least 90% of what
+            // the longer period does. (Eclipsing binaries' doubled periods are decided separately.)
+            var fewCycles = best.Frequency * data.BaselineDays < MinCyclesForSubharmonic;
             for (var k = MaxSubharmonic; k >= 2; k--)
             {
                 var fk = k * best.Frequency;
@@ -432,21 +452,24 @@ public static class PeriodSearch
                     continue;
                 }
 
-                var harmonic = RefineFourier(fk, Math.Max(best.Harmonics / k, 1), scale);
-                if (harmonic.Bic <= best.Bic + StrongEvidence || !PredictsBetter(best, harmonic))
+                // A quick fit first: the harmonic of a genuine period usually fits far worse and needs no refinement.
+                var rough = Screen([fk], trials: 3, kMax);
+                var roughScore = Score(rough[0].Frequency, rough[0].Chi2, rough[0].Parameters, scale);
+                var plausible = fewCycles ? roughScore.BicGain >= 0.8 * best.BicGain : roughScore.Bic <= best.Bic + (10 * StrongEvidence);
+                if (!plausible)
+                {
+                    continue;
+                }
+
+                var harmonic = RefineFourier(rough[0].Frequency, Math.Max(best.Harmonics / k, 1), scale);
+                var keepShorter = fewCycles
+                    ? harmonic.BicGain >= 0.9 * best.BicGain
+                    : harmonic.Bic <= best.Bic + StrongEvidence || !PredictsBetter(best, harmonic);
+                if (keepShorter)
                 {
                     refined.Insert(0, harmonic);
                     best = harmonic;
                     break;
-                }
-            }
-
-            if (Environment.GetEnvironmentVariable("PSDEBUG") == "1")
-            {
-                Console.Error.WriteLine($"DEBUG D={designEffect:F2} scale={scale:F1} N={data.Count}");
-                foreach (var c in refined.Concat(ranked.Skip(Finalists).Take(8)))
-                {
-                    Console.Error.WriteLine($"DEBUG   f={c.Frequency:F5} K={c.Harmonics} bic={c.Bic:F1} gain={c.BicGain:F1}");
                 }
             }
 
@@ -501,25 +524,19 @@ public static class PeriodSearch
                 }
             }
 
-            if (Environment.GetEnvironmentVariable("PSDEBUG") == "1")
-            {
-                Console.Error.WriteLine($"DEBUG cv {candidate.Frequency:F5}/K{candidate.Harmonics}={mine:F1} vs {other.Frequency:F5}/K{other.Harmonics}={theirs:F1}");
-            }
-
             return mine < theirs;
         }
 
-        /// <summary>Each frequency's shared-shape fits (all K), at the best of f and f ± ⅓ scan step.</summary>
-        private List<(double Frequency, double[] Chi2, int[] Parameters)> Screen(List<double> frequencies)
+        /// <summary>Each frequency's shared-shape fits (all K); with three trials, at the best of f and f ± ⅓ scan step.</summary>
+        private List<(double Frequency, double[] Chi2, int[] Parameters)> Screen(List<double> frequencies, int trials, int kMax)
         {
-            var kMax = options.MaxHarmonics;
             var chi2 = new double[kMax + 1];
             var parameters = new int[kMax + 1];
             var fits = new List<(double Frequency, double[] Chi2, int[] Parameters)>(frequencies.Count);
             foreach (var f in frequencies)
             {
                 var screened = (Frequency: f, Chi2: double.PositiveInfinity);
-                for (var k = -1; k <= 1; k++)
+                for (var k = -(trials / 2); k <= trials / 2; k++)
                 {
                     var trial = f + (k * grid.StepPerDay / 3);
                     _fitter.FitSharedShape(trial, kMax, chi2, parameters);
@@ -549,7 +566,8 @@ public static class PeriodSearch
                     return chi2[harmonics];
                 },
                 frequency,
-                grid.StepPerDay / 3);
+                grid.StepPerDay / 3,
+                iterations: 10);
             _fitter.FitSharedShape(f, kMax, chi2, parameters);
             return Score(f, chi2, parameters, scale);
         }

@@ -47,11 +47,13 @@ public sealed record PeriodSearchOptions
     public int SamplesPerPeak { get; init; } = 10;
 
     /// <summary>
-    /// Oversampling of the full-grid scan. A peak's width is 1/baseline, so 3 samples per peak always land within
-    /// 1/6 of a width of the top (≥ 90% of its power); the best peaks are then refined to
-    /// <see cref="SamplesPerPeak"/> resolution or better. Setting it to <see cref="SamplesPerPeak"/> scans SCoPe's exact grid.
+    /// Oversampling of the full-grid scan. A peak's width is about 1/baseline, so with 2 samples per peak the nearest sample
+    /// is within a quarter width of the top and keeps ≥ 80% of its power — enough to rank the <see cref="TopPeaks"/>
+    /// candidates, which are then located between samples (parabola) and refined far below SCoPe's resolution of
+    /// 1/(<see cref="SamplesPerPeak"/> × baseline). On SDSS RR Lyrae and the simulator's periodic classes 2 recovers as many
+    /// periods as 3 or 10 at a fifth of SCoPe's scan cost. Setting it to <see cref="SamplesPerPeak"/> scans SCoPe's exact grid.
     /// </summary>
-    public int ScanSamplesPerPeak { get; init; } = 3;
+    public int ScanSamplesPerPeak { get; init; } = 2;
 
     /// <summary>Phase bins of the conditional entropy (SCoPe: 20).</summary>
     public int PhaseBins { get; init; } = 20;

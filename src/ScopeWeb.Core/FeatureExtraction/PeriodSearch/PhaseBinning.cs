@@ -29,6 +29,25 @@ internal sealed class PhaseBinning
         }
     }
 
+    /// <summary>Phases frac(f·t) of every point, to share between statistics evaluated at one frequency.</summary>
+    public void Phases(double frequency, Span<double> phase)
+    {
+        for (var i = 0; i < _time.Length; i++)
+        {
+            phase[i] = Phase.Fraction(frequency * _time[i]);
+        }
+    }
+
+    /// <summary>Bins floor(phase × bins) from phases computed by <see cref="Phases"/>.</summary>
+    public static void BinsFromPhases(ReadOnlySpan<double> phase, int bins, Span<int> bin)
+    {
+        for (var i = 0; i < phase.Length; i++)
+        {
+            var b = (int)(phase[i] * bins);
+            bin[i] = b < bins ? b : bins - 1;
+        }
+    }
+
     /// <summary>Starts a walk along the grid f0, f0+df, …; call <see cref="NextBins"/> once per frequency.</summary>
     public void StartGrid(double f0, double df)
     {

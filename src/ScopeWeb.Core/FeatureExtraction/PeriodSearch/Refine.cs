@@ -10,11 +10,8 @@ internal static class Refine
     /// (the parabolic estimate is within half a step of the true top). Twenty iterations shrink the bracket ten-thousand-fold,
     /// far below the SCoPe resolution of 1/(SamplesPerPeak × baseline).
     /// </summary>
-    public static double Maximize(Func<double, double> statistic, double frequency, double scanStep, PeriodSearchOptions options)
-    {
-        _ = options;
-        return Minimize(f => -statistic(f), frequency, 0.6 * scanStep, iterations: 20);
-    }
+    public static double Maximize(Func<double, double> statistic, double frequency, double scanStep) =>
+        Minimize(f => -statistic(f), frequency, 0.6 * scanStep, iterations: 20);
 
     /// <summary>Golden-section search for the minimum of a unimodal function on [centre − halfWidth, centre + halfWidth].</summary>
     public static double Minimize(Func<double, double> function, double centre, double halfWidth, int iterations = 14)
