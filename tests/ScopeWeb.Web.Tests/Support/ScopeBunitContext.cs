@@ -27,6 +27,7 @@ public abstract class ScopeBunitContext : AsyncBunitContext
         Services.AddSingleton(Catalog.Writer);
         Services.AddSingleton<CatalogSeeding>();
         Services.AddSingleton(new ScopeWeb.Core.FeatureExtraction.FeatureExtractor());
+        Services.AddSingleton<ScopeWeb.Core.FeatureExtraction.FeatureJobStatus>();
 
         // The pages run on the interactive server renderer (global InteractiveServer); some work is skipped when prerendering.
         // Last: it resolves the renderer, after which no service can be added.
