@@ -26,5 +26,11 @@ fi
 mkdir -p TestResults
 dotnet test ScopeWeb.sln -c Release --logger "console;verbosity=normal" --results-directory TestResults 2>&1 | tee TestResults/test.log
 rc=${PIPESTATUS[0]}
-awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {f+=$2; p+=$4; s+=$6} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' TestResults/test.log
+# One summary per test assembly ("     Passed: 278" lines, or "Passed!  - Failed: 0, Passed: 278, …" at minimal verbosity).
+awk '
+  /^ +Passed: +[0-9]+ *$/  { p += $2 }
+  /^ +Failed: +[0-9]+ *$/  { f += $2 }
+  /^ +Skipped: +[0-9]+ *$/ { s += $2 }
+  /(Passed|Failed)! +- Failed:/ { split($0, a, /[:,]/); f += a[2]; p += a[4]; s += a[6] }
+  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' TestResults/test.log
 exit "$rc"
