@@ -32,6 +32,8 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(s => s.PeriodDays);
             e.HasIndex(s => new { s.KnownClass, s.ObjId });
             e.HasIndex(s => new { s.Field, s.Ccd, s.Quad });
+            // "field = F, sorted by id" (the grid's default order) walks this index instead of the whole id index.
+            e.HasIndex(s => new { s.Field, s.ObjId });
             e.HasIndex(s => s.DetectionCount);
         });
 

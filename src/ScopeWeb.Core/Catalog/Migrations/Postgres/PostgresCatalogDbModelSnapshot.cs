@@ -228,6 +228,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
 
                     b.HasIndex("DecDeg", "RaDeg");
 
+                    b.HasIndex("Field", "ObjId");
+
                     b.HasIndex("KnownClass", "ObjId");
 
                     b.HasIndex("Field", "Ccd", "Quad");

@@ -215,6 +215,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
 
                     b.HasIndex("DecDeg", "RaDeg");
 
+                    b.HasIndex("Field", "ObjId");
+
                     b.HasIndex("KnownClass", "ObjId");
 
                     b.HasIndex("Field", "Ccd", "Quad");
