@@ -36,6 +36,8 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
 // Records, in page time (ms since navigation start), the first frame where the light curve's traces are drawn.
 const string probe = """
     (() => {
+      const plotlyReady = () => { if (window.Plotly) { window.__plotlyAt = performance.now(); } else { requestAnimationFrame(plotlyReady); } };
+      requestAnimationFrame(plotlyReady);
       const check = () => {
         const gd = document.getElementById('lc-plot');
         if (gd && gd._fullData && gd._fullData.length > 0 && gd.querySelector('.main-svg')) {
@@ -48,6 +50,7 @@ const string probe = """
     })();
     """;
 
+var plotlyCold = new List<double>();
 var cold = new List<double>();
 var warm = new List<double>();
 var inApp = new List<double>();
@@ -57,10 +60,12 @@ for (var i = 0; i < repeat; i++)
     // Cold: a new browser context (empty cache), as a first visit.
     await using (var context = await browser.NewContextAsync())
     {
-        cold.Add(await TimeNavigationAsync(await context.NewPageAsync(), sourceUrl));
+        var (coldMs, coldPlotly) = await TimeNavigationAsync(await context.NewPageAsync(), sourceUrl);
+        cold.Add(coldMs);
+        plotlyCold.Add(coldPlotly);
 
         // Warm: the same context again (plotly.js and the app's scripts cached), as a returning visit.
-        warm.Add(await TimeNavigationAsync(await context.NewPageAsync(), sourceUrl));
+        warm.Add((await TimeNavigationAsync(await context.NewPageAsync(), sourceUrl)).DrawnMs);
 
         // In the app: from the catalog list, a click on the source (Blazor navigates in-page; plotly.js already parsed).
         var page = await context.NewPageAsync();
@@ -81,6 +86,7 @@ Console.WriteLine($"5,000-point light curve (g + r, ScatterGl), chromium {browse
 Console.WriteLine("| navigation | p50 ms | p95 ms | max ms |");
 Console.WriteLine("|---|---:|---:|---:|");
 Row("first visit (empty cache)", cold);
+Row("  of which: plotly.js fetched and parsed", plotlyCold);
 Row("returning visit (cached scripts)", warm);
 Row("click from /sources (in-app, list page idle)", inApp);
 
@@ -89,14 +95,15 @@ Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 dataDir.Delete(recursive: true);
 return 0;
 
-async Task<double> TimeNavigationAsync(IPage page, string url)
+async Task<(double DrawnMs, double PlotlyMs)> TimeNavigationAsync(IPage page, string url)
 {
     await page.AddInitScriptAsync(probe);
     await page.GotoAsync(url);
     await page.WaitForFunctionAsync("() => window.__lcDrawnAt !== undefined", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
     var ms = await page.EvaluateAsync<double>("() => window.__lcDrawnAt");
+    var plotly = await page.EvaluateAsync<double>("() => window.__plotlyAt ?? -1");
     await page.CloseAsync();
-    return ms;
+    return (ms, plotly);
 }
 
 static void Row(string name, List<double> ms)
