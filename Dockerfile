@@ -1,7 +1,7 @@
 # ScopeWeb web app: build with the SDK, run on the ASP.NET runtime as the image's non-root user.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props appsettings.json ./
+COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props appsettings.json ./
 COPY wwwroot/ wwwroot/
 COPY models/ models/
 COPY src/ src/
