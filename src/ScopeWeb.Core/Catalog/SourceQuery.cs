@@ -25,7 +25,7 @@ public sealed record SourceQuery
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 500;
 
-    /// <summary>Object id prefix (case-insensitive).</summary>
+    /// <summary>Object id prefix, case-sensitive (a range on the unique id index; ZTF ids are upper case).</summary>
     public string? ObjId { get; init; }
 
     /// <summary>Known class (simulator truth or imported label), exact.</summary>
