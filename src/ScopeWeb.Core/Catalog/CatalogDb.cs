@@ -43,6 +43,8 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
             e.Property(l => l.Band).HasMaxLength(8);
             e.HasOne(l => l.Source).WithMany(s => s.LightCurves).HasForeignKey(l => l.SourceId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(l => new { l.SourceId, l.Band }).IsUnique();
+            // The feature job's cheap "anything changed?" poll reads MAX(UpdatedAtUtc).
+            e.HasIndex(l => l.UpdatedAtUtc);
         });
 
         modelBuilder.Entity<SourceFeatures>(e =>

@@ -14,13 +14,16 @@ public sealed class OnnxClassifier : IDisposable
     public const int MaxBatchRows = 4096;
 
     private readonly InferenceSession _session;
-    private readonly string[] _inputNames = [OnnxModelWriter.InputName];
-    private readonly string[] _outputNames = [OnnxModelWriter.OutputName];
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
 
     private OnnxClassifier(ModelCard card, InferenceSession session)
     {
         Card = card;
         _session = session;
+        // Models made elsewhere (tf2onnx, torch.onnx.export) name their tensors as they like; ours are features/score.
+        _inputNames = [session.InputMetadata.Keys.Single()];
+        _outputNames = [session.OutputMetadata.ContainsKey(OnnxModelWriter.OutputName) ? OnnxModelWriter.OutputName : session.OutputMetadata.Keys.First()];
         Preprocessor = new FeaturePreprocessor(card);
     }
 
@@ -161,24 +164,24 @@ public sealed class OnnxClassifier : IDisposable
 
     private static void CheckSignature(InferenceSession session, ModelCard card, string onnxPath)
     {
-        if (!session.InputMetadata.TryGetValue(OnnxModelWriter.InputName, out var input) || session.InputMetadata.Count != 1)
+        if (session.InputMetadata.Count != 1)
         {
             throw new InvalidDataException(
-                $"{onnxPath}: expected a single input '{OnnxModelWriter.InputName}', found: {string.Join(", ", session.InputMetadata.Keys)}.");
+                $"{onnxPath}: expected a single input (the features), found: {string.Join(", ", session.InputMetadata.Keys)}.");
         }
 
+        var (name, input) = session.InputMetadata.Single();
         if (input.ElementDataType != TensorElementType.Float || input.Dimensions.Length != 2
             || input.Dimensions[1] != card.FeatureNames.Count)
         {
             throw new InvalidDataException(
-                $"{onnxPath}: input '{OnnxModelWriter.InputName}' must be float32 [N, {card.FeatureNames.Count}] "
+                $"{onnxPath}: input '{name}' must be float32 [N, {card.FeatureNames.Count}] "
                 + $"(the card's feature_names), found {input.ElementDataType} [{string.Join(", ", input.Dimensions)}].");
         }
 
-        if (!session.OutputMetadata.ContainsKey(OnnxModelWriter.OutputName))
+        if (session.OutputMetadata.Count == 0)
         {
-            throw new InvalidDataException(
-                $"{onnxPath}: expected an output '{OnnxModelWriter.OutputName}', found: {string.Join(", ", session.OutputMetadata.Keys)}.");
+            throw new InvalidDataException($"{onnxPath}: the model has no output.");
         }
     }
 }

@@ -122,6 +122,8 @@ public sealed partial class CatalogFeatureJob(
         }
     }
 
+    private (int Sources, int Features, DateTime? LastLightCurveChangeUtc)? _upToDateAt;
+
     /// <summary>Brings every stale source up to date; returns how many were computed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
@@ -129,12 +131,22 @@ public sealed partial class CatalogFeatureJob(
         int pending;
         await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
         {
-            pending = await Stale(db).CountAsync(ct).ConfigureAwait(false);
-        }
+            // Three index lookups decide whether anything can be stale; the full stale query scans the catalog.
+            var marker = (
+                await db.Sources.CountAsync(ct).ConfigureAwait(false),
+                await db.Features.CountAsync(ct).ConfigureAwait(false),
+                await db.LightCurves.MaxAsync(l => (DateTime?)l.UpdatedAtUtc, ct).ConfigureAwait(false));
+            if (marker == _upToDateAt)
+            {
+                return 0;
+            }
 
-        if (pending == 0)
-        {
-            return 0;
+            pending = await Stale(db).CountAsync(ct).ConfigureAwait(false);
+            if (pending == 0)
+            {
+                _upToDateAt = marker;
+                return 0;
+            }
         }
 
         LogStarting(logger, pending);

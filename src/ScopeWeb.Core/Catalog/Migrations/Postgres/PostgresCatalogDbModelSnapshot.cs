@@ -160,6 +160,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("UpdatedAtUtc");
+
                     b.HasIndex("SourceId", "Band")
                         .IsUnique();
 

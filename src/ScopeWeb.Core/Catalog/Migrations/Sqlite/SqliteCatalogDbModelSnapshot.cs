@@ -149,6 +149,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("UpdatedAtUtc");
+
                     b.HasIndex("SourceId", "Band")
                         .IsUnique();
 

@@ -1,0 +1,270 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using ScopeWeb.Core.Classifiers;
+using ScopeWeb.Core.Classifiers.Onnx;
+using ScopeWeb.Core.Classifiers.Xgboost;
+
+namespace ScopeWeb.Cli.Classifiers;
+
+/// <summary>
+/// <c>scope models import (--xgb MODEL.json | --onnx MODEL.onnx) --tag T --features a,b,c --output-dir DIR</c>: turns a
+/// trained model into a model folder entry, <c>&lt;tag&gt;.&lt;algorithm&gt;.onnx</c> plus its card
+/// <c>&lt;tag&gt;.&lt;algorithm&gt;.json</c>, which <c>scope predict</c> and the web app's model registry load.
+/// </summary>
+public static partial class ModelsCommand
+{
+    private static readonly JsonSerializerOptions StatsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("models", "Manage classifier models (ONNX files with model cards).");
+        command.Subcommands.Add(CreateImport());
+        return command;
+    }
+
+    private static Command CreateImport()
+    {
+        var xgb = new Option<FileInfo?>("--xgb") { Description = "XGBoost JSON model (Booster.save_model(\"x.json\")), binary:logistic." };
+        var onnx = new Option<FileInfo?>("--onnx") { Description = "ONNX model: one float input [N, features], one output [N, 1]." };
+        var tag = new Option<string>("--tag") { Description = "Classifier tag, e.g. vnv (the score column is <tag>_<algorithm>).", Required = true };
+        var features = new Option<string>("--features") { Description = "Feature names in model input order, comma-separated.", Required = true };
+        var outputDir = new Option<DirectoryInfo>("--output-dir") { Description = "Model folder to write the ONNX file and card into.", Required = true };
+        var threshold = new Option<double>("--threshold") { Description = "Score above which a source is a class member (SCoPe: 0.7).", DefaultValueFactory = _ => 0.7 };
+        var version = new Option<string?>("--version") { Description = "Model version (default: today's UTC date)." };
+        var algorithm = new Option<ModelAlgorithm>("--algorithm") { Description = "Algorithm of an --onnx model: Dnn or Xgb.", DefaultValueFactory = _ => ModelAlgorithm.Dnn };
+        var scaling = new Option<ScalingMethod>("--scaling") { Description = "Feature scaling the model was trained with: None, MinMax or MedianStd.", DefaultValueFactory = _ => ScalingMethod.None };
+        var stats = new Option<FileInfo?>("--feature-stats") { Description = "JSON {feature: {min, max, median, mean, std}} for --scaling." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing card and ONNX file of the same tag and algorithm." };
+        var import = new Command("import", "Import a trained model into a model folder, writing its ONNX file and model card.")
+        {
+            xgb, onnx, tag, features, outputDir, threshold, version, algorithm, scaling, stats, force,
+        };
+        import.Validators.Add(result =>
+        {
+            if ((result.GetValue(xgb) is null) == (result.GetValue(onnx) is null))
+            {
+                result.AddError("give exactly one of --xgb or --onnx.");
+            }
+
+            if (result.GetValue(xgb) is not null && result.GetResult(algorithm) is { Implicit: false })
+            {
+                result.AddError("--algorithm applies to --onnx only (an --xgb model is xgb).");
+            }
+
+            if (result.GetValue(scaling) != ScalingMethod.None && result.GetValue(stats) is null)
+            {
+                result.AddError("--scaling needs --feature-stats.");
+            }
+        });
+        import.SetAction(async (parse, ct) =>
+        {
+            var request = new ImportRequest(
+                parse.GetValue(tag)!,
+                [.. parse.GetValue(features)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+                parse.GetValue(outputDir)!,
+                parse.GetValue(threshold),
+                parse.GetValue(version) ?? DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                parse.GetValue(scaling),
+                parse.GetValue(stats),
+                parse.GetValue(force));
+            try
+            {
+                var cardPath = parse.GetValue(xgb) is { } xgbFile
+                    ? ImportXgboost(xgbFile, request)
+                    : ImportOnnx(parse.GetValue(onnx)!, parse.GetValue(algorithm), request);
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Wrote model card {cardPath}.").ConfigureAwait(false);
+                return 0;
+            }
+            catch (InvalidDataException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+        return import;
+    }
+
+    private sealed record ImportRequest(
+        string Tag,
+        IReadOnlyList<string> Features,
+        DirectoryInfo OutputDirectory,
+        double Threshold,
+        string Version,
+        ScalingMethod Scaling,
+        FileInfo? FeatureStats,
+        bool Force);
+
+    /// <summary>Converts an XGBoost JSON model to an ONNX tree ensemble and writes its card; returns the card path.</summary>
+    private static string ImportXgboost(FileInfo source, ImportRequest request)
+    {
+        RequireFile(source);
+        var model = XgboostJsonImporter.Load(source.FullName);
+        if (model.FeatureNames.Count != request.Features.Count)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{source.FullName}: the model takes {model.FeatureNames.Count} features ({string.Join(", ", model.FeatureNames)}), but --features lists {request.Features.Count}."));
+        }
+
+        var unnamed = model.FeatureNames.Select((name, i) => string.Equals(name, "f" + i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)).All(x => x);
+        if (!unnamed && !model.FeatureNames.SequenceEqual(request.Features, StringComparer.Ordinal))
+        {
+            // The model knows its input order; a different --features order would silently feed the wrong columns.
+            throw new InvalidDataException(
+                $"{source.FullName}: the model's feature_names are {string.Join(",", model.FeatureNames)}; --features must list the same names in the same order, not {string.Join(",", request.Features)}.");
+        }
+
+        var (card, cardPath, onnxPath) = PrepareCard(source, ModelAlgorithm.Xgb, request);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [OnnxModelWriter.ModelCardMetadataKey] = card.ToJson() };
+        OnnxModelWriter.Write(OnnxModelWriter.BuildTreeEnsemble(model.Ensemble, metadata), onnxPath);
+        return SaveAndVerify(card, cardPath, onnxPath);
+    }
+
+    /// <summary>Checks an ONNX model's signature against --features, copies it into the folder and writes its card.</summary>
+    private static string ImportOnnx(FileInfo source, ModelAlgorithm algorithm, ImportRequest request)
+    {
+        RequireFile(source);
+        if (algorithm == ModelAlgorithm.Hierarchical)
+        {
+            throw new InvalidDataException("--algorithm must be Dnn or Xgb for an ONNX model.");
+        }
+
+        CheckOnnxSignature(source.FullName, request.Features);
+        var (card, cardPath, onnxPath) = PrepareCard(source, algorithm, request);
+        File.Copy(source.FullName, onnxPath, overwrite: true);
+        return SaveAndVerify(card, cardPath, onnxPath);
+    }
+
+    private static void CheckOnnxSignature(string path, IReadOnlyList<string> features)
+    {
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new InvalidDataException($"{path}: ONNX Runtime cannot load the model: {ex.Message}", ex);
+        }
+
+        using (session)
+        {
+            if (session.InputMetadata.Count != 1)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}: the model has {session.InputMetadata.Count} inputs ({string.Join(", ", session.InputMetadata.Keys)}); expected one float input [N, {features.Count}]."));
+            }
+
+            var (inputName, input) = session.InputMetadata.Single();
+            if (input.ElementDataType != TensorElementType.Float)
+            {
+                throw new InvalidDataException($"{path}: input '{inputName}' holds {input.ElementDataType}; expected float32.");
+            }
+
+            if (input.Dimensions.Length == 0 || input.Dimensions[^1] != features.Count)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}: input '{inputName}' has shape [{Shape(input)}], so {(input.Dimensions.Length == 0 ? "no" : input.Dimensions[^1].ToString(CultureInfo.InvariantCulture))} features per row, but --features lists {features.Count} ({string.Join(", ", features)})."));
+            }
+
+            if (session.OutputMetadata.Count == 0)
+            {
+                throw new InvalidDataException($"{path}: the model has no output.");
+            }
+
+            var (outputName, output) = session.OutputMetadata.First();
+            if (output.Dimensions.Length == 0 || output.Dimensions[^1] != 1)
+            {
+                throw new InvalidDataException(
+                    $"{path}: output '{outputName}' has shape [{Shape(output)}]; expected one score per row, a shape ending in 1 (e.g. [N, 1]).");
+            }
+        }
+    }
+
+    private static (ModelCard Card, string CardPath, string OnnxPath) PrepareCard(FileInfo source, ModelAlgorithm algorithm, ImportRequest request)
+    {
+        if (!TagPattern().IsMatch(request.Tag))
+        {
+            throw new InvalidDataException($"--tag '{request.Tag}': use letters, digits and underscores only (it names files and the score column).");
+        }
+
+        var scalingStats = request.FeatureStats is { } statsFile ? ReadStats(statsFile) : new Dictionary<string, FeatureStats>(StringComparer.Ordinal);
+        var baseName = $"{request.Tag}.{ModelRegistry.AlgorithmName(algorithm)}";
+        var card = new ModelCard
+        {
+            Tag = request.Tag,
+            Algorithm = algorithm,
+            FeatureNames = request.Features,
+            Scaling = new FeatureScaling { Method = request.Scaling, Stats = scalingStats },
+            Imputation = request.Features.Distinct(StringComparer.Ordinal)
+                .ToDictionary(name => name, _ => new FeatureImputation { Method = ImputationMethod.None }, StringComparer.Ordinal),
+            UsesDmdt = false,
+            Threshold = request.Threshold,
+            Version = request.Version,
+            TrainingDataHash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(source.FullName))),
+            CreatedAtUtc = new DateTimeOffset(DateTime.UtcNow.Ticks, TimeSpan.Zero),
+            OnnxFile = baseName + ".onnx",
+        };
+        card.Validate($"model card for --tag {request.Tag}");
+        Directory.CreateDirectory(request.OutputDirectory.FullName);
+        var cardPath = Path.Combine(request.OutputDirectory.FullName, baseName + ".json");
+        if (File.Exists(cardPath) && !request.Force)
+        {
+            throw new InvalidDataException($"{cardPath} already exists; pass --force to replace it.");
+        }
+
+        return (card, cardPath, Path.Combine(request.OutputDirectory.FullName, card.OnnxFile));
+    }
+
+    /// <summary>Writes the card and loads the pair as the registry will, removing both files when that fails.</summary>
+    private static string SaveAndVerify(ModelCard card, string cardPath, string onnxPath)
+    {
+        try
+        {
+            card.Save(cardPath);
+            using var check = OnnxClassifier.Load(cardPath);
+            return cardPath;
+        }
+        catch
+        {
+            File.Delete(cardPath);
+            File.Delete(onnxPath);
+            throw;
+        }
+    }
+
+    private static Dictionary<string, FeatureStats> ReadStats(FileInfo file)
+    {
+        RequireFile(file);
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, FeatureStats>>(File.ReadAllText(file.FullName), StatsJson)
+                ?? throw new InvalidDataException($"{file.FullName}: the feature stats are JSON null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{file.FullName}: invalid feature stats at '{ex.Path}': {ex.Message}", ex);
+        }
+    }
+
+    private static void RequireFile(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new InvalidDataException($"{file.FullName}: file not found.");
+        }
+    }
+
+    private static string Shape(NodeMetadata node) => string.Join(", ", node.Dimensions.Select(d => d < 0 ? "?" : d.ToString(CultureInfo.InvariantCulture)));
+
+    [GeneratedRegex("^[A-Za-z0-9_]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex TagPattern();
+}
