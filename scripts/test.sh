@@ -32,5 +32,6 @@ awk '
   /^ +Failed: +[0-9]+ *$/  { f += $2 }
   /^ +Skipped: +[0-9]+ *$/ { s += $2 }
   /(Passed|Failed)! +- Failed:/ { split($0, a, /[:,]/); f += a[2]; p += a[4]; s += a[6] }
+  /^Test Run Aborted/ { f += 1 }   # a crashed test host: its unfinished tests count as one failure
   END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' TestResults/test.log
 exit "$rc"

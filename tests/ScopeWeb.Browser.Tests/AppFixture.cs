@@ -112,12 +112,13 @@ public sealed class AppFixture : IAsyncLifetime
             page.Console += (_, m) => log($"console {m.Type}: {m.Text}");
             page.PageError += (_, e) => log($"page error: {e}");
             page.RequestFailed += (_, r) => log($"request failed: {r.Url} {r.Failure}");
-            page.RequestFinished += async (_, r) =>
+            // Synchronous on purpose: an async handler still awaiting the browser when the page closes would throw on a
+            // thread-pool thread and take the test host down.
+            page.Response += (_, r) =>
             {
-                var response = await r.ResponseAsync();
-                if (response is { Status: >= 400 })
+                if (r.Status >= 400)
                 {
-                    log($"HTTP {response.Status}: {r.Url}");
+                    log($"HTTP {r.Status}: {r.Url}");
                 }
             };
         }
