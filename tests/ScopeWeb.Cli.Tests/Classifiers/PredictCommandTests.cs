@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -158,23 +157,6 @@ public sealed class PredictCommandTests : IDisposable
     }
 
     /// <summary>The classifier fixtures live in the Core test project: tests/ScopeWeb.Core.Tests/Fixtures/Classifiers.</summary>
-    private static string Fixture(string name) =>
-        Path.Combine(RepositoryRoot() ?? throw new InvalidOperationException("ScopeWeb.sln not found above the tests."), "tests", "ScopeWeb.Core.Tests", "Fixtures", "Classifiers", name);
+    private static string Fixture(string name) => RepositoryPaths.CoreFixture("Classifiers", name);
 
-    /// <summary>Above the test binaries for an in-tree build, else above this source file (builds with --artifacts-path).</summary>
-    private static string? RepositoryRoot([CallerFilePath] string sourceFile = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) })
-        {
-            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.CompilerServices;
 using ScopeWeb.Cli.Bench;
 using ScopeWeb.Cli.Import;
 using ScopeWeb.Core.Catalog;
@@ -30,32 +29,9 @@ internal sealed class CliImportRun : IDisposable
     }
 
     /// <summary>The import fixtures live in the Core test project: tests/ScopeWeb.Core.Tests/Fixtures/Import.</summary>
-    public static string Fixture(string name) =>
-        Path.Combine(RepositoryRoot() ?? throw new InvalidOperationException("ScopeWeb.sln not found above the tests."), "tests", "ScopeWeb.Core.Tests", "Fixtures", "Import", name);
+    public static string Fixture(string name) => RepositoryPaths.CoreFixture("Import", name);
 
-    public static string? SharedData(string relativePath)
-    {
-        var root = RepositoryRoot();
-        var path = root is null ? null : Path.GetFullPath(Path.Combine(root, "..", "shared", "data", relativePath));
-        return path is not null && File.Exists(path) ? path : null;
-    }
-
-    /// <summary>Above the test binaries for an in-tree build, else above this source file (builds with --artifacts-path).</summary>
-    private static string? RepositoryRoot([CallerFilePath] string sourceFile = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) })
-        {
-            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? SharedData(string relativePath) => RepositoryPaths.SharedData(relativePath);
 
     public void Dispose() => _dir.Delete(recursive: true);
 }

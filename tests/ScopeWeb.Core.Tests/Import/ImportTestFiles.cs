@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -10,39 +9,9 @@ namespace ScopeWeb.Core.Tests.Import;
 /// <summary>The import fixtures (Fixtures/Import), the shared real data sets, and a catalog fingerprint.</summary>
 internal static class ImportTestFiles
 {
+    public static string? SharedData(string relativePath) => RepositoryPaths.SharedData(relativePath);
+
     public static ImportFile Fixture(string name) => ImportFile.FromPath(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Import", name));
-
-    /// <summary>A file of ../shared/data beside the repository (the folder holding ScopeWeb.sln), or null when absent.</summary>
-    public static string? SharedData(string relativePath)
-    {
-        if (RepositoryRoot() is not { } root)
-        {
-            return null;
-        }
-
-        var path = Path.GetFullPath(Path.Combine(root, "..", "shared", "data", relativePath));
-        return File.Exists(path) ? path : null;
-    }
-
-    /// <summary>
-    /// The folder holding ScopeWeb.sln: above the test binaries for an in-tree build, else above this source file
-    /// (a build with <c>--artifacts-path</c> puts the binaries outside the repository).
-    /// </summary>
-    public static string? RepositoryRoot([CallerFilePath] string sourceFile = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) })
-        {
-            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
 
     public static LightCurveImporter Importer(TestSupport.TestCatalog catalog, CatalogWriter? writer = null) =>
         new(catalog.Factory, writer ?? catalog.Writer);

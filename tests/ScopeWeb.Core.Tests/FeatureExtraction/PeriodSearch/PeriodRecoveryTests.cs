@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.FeatureExtraction.PeriodSearch;
 using ScopeWeb.Core.Simulation;
@@ -17,7 +16,7 @@ public class PeriodRecoveryTests(ITestOutputHelper output)
     [SkippableFact]
     public void SdssStripe82RrLyrae_AtLeast95PercentWithinOnePercentOfCataloguePeriod()
     {
-        var dir = SharedDataDirectory("sdss_s82_rrlyrae");
+        var dir = RepositoryPaths.SharedData("sdss_s82_rrlyrae");
         Skip.If(dir is null, "../shared/data/sdss_s82_rrlyrae is not present next to the repository.");
         var periods = ReadLabels(Path.Combine(dir, "labels_periods.csv"));
         var stars = ReadLightCurves(Path.Combine(dir, "light_curves.csv.gz"));
@@ -94,27 +93,6 @@ public class PeriodRecoveryTests(ITestOutputHelper output)
         Assert.True(fraction >= 0.95, $"periodic classes: {fraction:P1}");
         var srv = byClass[SimulatedClass.SemiRegular];
         Assert.True(srv.Recovered >= 0.8 * srv.Total, $"SRV: {srv.Recovered}/{srv.Total}");
-    }
-
-    /// <summary>
-    /// ../shared/data/<paramref name="name"/> beside the repository, found by walking up to ScopeWeb.sln from the test
-    /// binaries or, when they were built elsewhere (--artifacts-path), from this source file.
-    /// </summary>
-    private static string? SharedDataDirectory(string name, [CallerFilePath] string sourceFile = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
-        {
-            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-                {
-                    var data = Path.Combine(dir.FullName, "..", "shared", "data", name);
-                    return Directory.Exists(data) ? data : null;
-                }
-            }
-        }
-
-        return null;
     }
 
     private static Dictionary<string, double> ReadLabels(string path)
