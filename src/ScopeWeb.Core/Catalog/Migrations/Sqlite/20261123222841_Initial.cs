@@ -105,7 +105,12 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                 {
                     SourceId = table.Column<long>(type: "INTEGER", nullable: false),
                     ComputedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ValuesJson = table.Column<string>(type: "TEXT", nullable: false)
+                    ValuesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Band = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    PeriodDays = table.Column<double>(type: "REAL", nullable: true),
+                    PeriodSignificance = table.Column<double>(type: "REAL", nullable: true),
+                    PeriodAlgorithm = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Dmdt = table.Column<byte[]>(type: "BLOB", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -181,9 +186,14 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_classifications_Tag_Algorithm_Score",
+                name: "IX_classifications_Tag_Algorithm_Score_SourceId",
                 table: "classifications",
-                columns: new[] { "Tag", "Algorithm", "Score" });
+                columns: new[] { "Tag", "Algorithm", "Score", "SourceId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_features_PeriodDays",
+                table: "features",
+                column: "PeriodDays");
 
             migrationBuilder.CreateIndex(
                 name: "IX_group_members_SourceId",
@@ -203,9 +213,14 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_sources_DecDeg",
+                name: "IX_light_curves_UpdatedAtUtc",
+                table: "light_curves",
+                column: "UpdatedAtUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sources_DecDeg_RaDeg",
                 table: "sources",
-                column: "DecDeg");
+                columns: new[] { "DecDeg", "RaDeg" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_sources_DetectionCount",
@@ -216,6 +231,11 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                 name: "IX_sources_Field_Ccd_Quad",
                 table: "sources",
                 columns: new[] { "Field", "Ccd", "Quad" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sources_Field_ObjId",
+                table: "sources",
+                columns: new[] { "Field", "ObjId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_sources_KnownClass_ObjId",

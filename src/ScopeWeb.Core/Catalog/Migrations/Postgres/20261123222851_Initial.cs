@@ -106,7 +106,12 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                 {
                     SourceId = table.Column<long>(type: "bigint", nullable: false),
                     ComputedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ValuesJson = table.Column<string>(type: "text", nullable: false)
+                    ValuesJson = table.Column<string>(type: "text", nullable: false),
+                    Band = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
+                    PeriodDays = table.Column<double>(type: "double precision", nullable: true),
+                    PeriodSignificance = table.Column<double>(type: "double precision", nullable: true),
+                    PeriodAlgorithm = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Dmdt = table.Column<byte[]>(type: "bytea", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -182,9 +187,14 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_classifications_Tag_Algorithm_Score",
+                name: "IX_classifications_Tag_Algorithm_Score_SourceId",
                 table: "classifications",
-                columns: new[] { "Tag", "Algorithm", "Score" });
+                columns: new[] { "Tag", "Algorithm", "Score", "SourceId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_features_PeriodDays",
+                table: "features",
+                column: "PeriodDays");
 
             migrationBuilder.CreateIndex(
                 name: "IX_group_members_SourceId",
@@ -204,9 +214,14 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_sources_DecDeg",
+                name: "IX_light_curves_UpdatedAtUtc",
+                table: "light_curves",
+                column: "UpdatedAtUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sources_DecDeg_RaDeg",
                 table: "sources",
-                column: "DecDeg");
+                columns: new[] { "DecDeg", "RaDeg" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_sources_DetectionCount",
@@ -217,6 +232,11 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                 name: "IX_sources_Field_Ccd_Quad",
                 table: "sources",
                 columns: new[] { "Field", "Ccd", "Quad" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sources_Field_ObjId",
+                table: "sources",
+                columns: new[] { "Field", "ObjId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_sources_KnownClass_ObjId",

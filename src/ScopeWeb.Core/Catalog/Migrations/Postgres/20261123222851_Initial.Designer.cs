@@ -12,8 +12,8 @@ using ScopeWeb.Core.Catalog;
 namespace ScopeWeb.Core.Catalog.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCatalogDb))]
-    [Migration("20261123213100_QueryIndexes")]
-    partial class QueryIndexes
+    [Migration("20261123222851_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -163,6 +163,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("UpdatedAtUtc");
+
                     b.HasIndex("SourceId", "Band")
                         .IsUnique();
 
@@ -230,6 +232,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                     b.HasIndex("RaDeg");
 
                     b.HasIndex("DecDeg", "RaDeg");
+
+                    b.HasIndex("Field", "ObjId");
 
                     b.HasIndex("KnownClass", "ObjId");
 
