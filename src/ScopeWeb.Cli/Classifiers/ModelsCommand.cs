@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Classifiers.Onnx;
 using ScopeWeb.Core.Classifiers.Xgboost;
@@ -12,10 +10,15 @@ using ScopeWeb.Core.Classifiers.Xgboost;
 namespace ScopeWeb.Cli.Classifiers;
 
 /// <summary>
-/// <c>scope models import (--xgb MODEL.json | --onnx MODEL.onnx) --tag T --features a,b,c --output-dir DIR</c>: turns a
-/// trained model into a model folder entry, <c>&lt;tag&gt;.&lt;algorithm&gt;.onnx</c> plus its card
+/// <c>scope models import (--xgb MODEL.json | --onnx MODEL.onnx [--dmdt]) --tag T --features a,b,c --output-dir DIR</c>:
+/// turns a trained model into a model folder entry, <c>&lt;tag&gt;.&lt;algorithm&gt;.onnx</c> plus its card
 /// <c>&lt;tag&gt;.&lt;algorithm&gt;.json</c>, which <c>scope predict</c> and the web app's model registry load.
 /// </summary>
+/// <remarks>
+/// An <c>--onnx</c> model is a user's own (a SCoPe Keras model converted by tf2onnx, or one exported by
+/// torch.onnx.export): its inputs are checked by shape against <c>--features</c> and <c>--dmdt</c> with
+/// <see cref="OnnxClassifier.CheckModel"/> before anything is written, then the file is copied into the folder.
+/// </remarks>
 public static partial class ModelsCommand
 {
     private static readonly JsonSerializerOptions StatsJson = new()
@@ -34,7 +37,14 @@ public static partial class ModelsCommand
     private static Command CreateImport()
     {
         var xgb = new Option<FileInfo?>("--xgb") { Description = "XGBoost JSON model (Booster.save_model(\"x.json\")), binary:logistic." };
-        var onnx = new Option<FileInfo?>("--onnx") { Description = "ONNX model: one float input [N, features], one output [N, 1]." };
+        var onnx = new Option<FileInfo?>("--onnx")
+        {
+            Description = "ONNX model (tf2onnx, torch.onnx.export): a float input [N, features] (with --dmdt also the dmdt image), one score output [N], [N, 1] or [N, 2] (softmax, column 1).",
+        };
+        var dmdt = new Option<bool>("--dmdt")
+        {
+            Description = "The --onnx model also takes the 26×26 dmdt image: a second float input [N, 26, 26, 1] (Keras), [N, 1, 26, 26] (torch) or [N, 26, 26].",
+        };
         var tag = new Option<string>("--tag") { Description = "Classifier tag, e.g. vnv (the score column is <tag>_<algorithm>).", Required = true };
         var features = new Option<string>("--features") { Description = "Feature names in model input order, comma-separated.", Required = true };
         var outputDir = new Option<DirectoryInfo>("--output-dir") { Description = "Model folder to write the ONNX file and card into.", Required = true };
@@ -46,7 +56,7 @@ public static partial class ModelsCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing card and ONNX file of the same tag and algorithm." };
         var import = new Command("import", "Import a trained model into a model folder, writing its ONNX file and model card.")
         {
-            xgb, onnx, tag, features, outputDir, threshold, version, algorithm, scaling, stats, force,
+            xgb, onnx, dmdt, tag, features, outputDir, threshold, version, algorithm, scaling, stats, force,
         };
         import.Validators.Add(result =>
         {
@@ -58,6 +68,11 @@ public static partial class ModelsCommand
             if (result.GetValue(xgb) is not null && result.GetResult(algorithm) is { Implicit: false })
             {
                 result.AddError("--algorithm applies to --onnx only (an --xgb model is xgb).");
+            }
+
+            if (result.GetValue(xgb) is not null && result.GetValue(dmdt))
+            {
+                result.AddError("--dmdt applies to --onnx only (an XGBoost model takes features only).");
             }
 
             if (result.GetValue(scaling) != ScalingMethod.None && result.GetValue(stats) is null)
@@ -75,7 +90,8 @@ public static partial class ModelsCommand
                 parse.GetValue(version) ?? DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 parse.GetValue(scaling),
                 parse.GetValue(stats),
-                parse.GetValue(force));
+                parse.GetValue(force),
+                parse.GetValue(dmdt));
             try
             {
                 var cardPath = parse.GetValue(xgb) is { } xgbFile
@@ -101,7 +117,8 @@ public static partial class ModelsCommand
         string Version,
         ScalingMethod Scaling,
         FileInfo? FeatureStats,
-        bool Force);
+        bool Force,
+        bool UsesDmdt);
 
     /// <summary>Converts an XGBoost JSON model to an ONNX tree ensemble and writes its card; returns the card path.</summary>
     private static string ImportXgboost(FileInfo source, ImportRequest request)
@@ -123,12 +140,16 @@ public static partial class ModelsCommand
         }
 
         var (card, cardPath, onnxPath) = PrepareCard(source, ModelAlgorithm.Xgb, request);
+        Directory.CreateDirectory(request.OutputDirectory.FullName);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [OnnxModelWriter.ModelCardMetadataKey] = card.ToJson() };
         OnnxModelWriter.Write(OnnxModelWriter.BuildTreeEnsemble(model.Ensemble, metadata), onnxPath);
-        return SaveAndVerify(card, cardPath, onnxPath);
+        return SaveAndVerify(card, cardPath, onnxPath, removeOnnxOnFailure: true);
     }
 
-    /// <summary>Checks an ONNX model's signature against --features, copies it into the folder and writes its card.</summary>
+    /// <summary>
+    /// Checks an ONNX model's inputs and output against --features and --dmdt (nothing is written when they do not
+    /// fit), copies it into the folder and writes its card.
+    /// </summary>
     private static string ImportOnnx(FileInfo source, ModelAlgorithm algorithm, ImportRequest request)
     {
         RequireFile(source);
@@ -137,56 +158,18 @@ public static partial class ModelsCommand
             throw new InvalidDataException("--algorithm must be Dnn or Xgb for an ONNX model.");
         }
 
-        CheckOnnxSignature(source.FullName, request.Features);
         var (card, cardPath, onnxPath) = PrepareCard(source, algorithm, request);
-        File.Copy(source.FullName, onnxPath, overwrite: true);
-        return SaveAndVerify(card, cardPath, onnxPath);
-    }
-
-    private static void CheckOnnxSignature(string path, IReadOnlyList<string> features)
-    {
-        InferenceSession session;
-        try
+        OnnxClassifier.CheckModel(card, source.FullName, $"model card for --tag {request.Tag}", "--features");
+        Directory.CreateDirectory(request.OutputDirectory.FullName);
+        // Importing the folder's own file again (e.g. to rewrite its card with --force) must neither copy it onto
+        // itself nor delete it when the card fails.
+        var inPlace = string.Equals(source.FullName, onnxPath, StringComparison.Ordinal);
+        if (!inPlace)
         {
-            session = new InferenceSession(path);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new InvalidDataException($"{path}: ONNX Runtime cannot load the model: {ex.Message}", ex);
+            File.Copy(source.FullName, onnxPath, overwrite: true);
         }
 
-        using (session)
-        {
-            if (session.InputMetadata.Count != 1)
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                    $"{path}: the model has {session.InputMetadata.Count} inputs ({string.Join(", ", session.InputMetadata.Keys)}); expected one float input [N, {features.Count}]."));
-            }
-
-            var (inputName, input) = session.InputMetadata.Single();
-            if (input.ElementDataType != TensorElementType.Float)
-            {
-                throw new InvalidDataException($"{path}: input '{inputName}' holds {input.ElementDataType}; expected float32.");
-            }
-
-            if (input.Dimensions.Length == 0 || input.Dimensions[^1] != features.Count)
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                    $"{path}: input '{inputName}' has shape [{Shape(input)}], so {(input.Dimensions.Length == 0 ? "no" : input.Dimensions[^1].ToString(CultureInfo.InvariantCulture))} features per row, but --features lists {features.Count} ({string.Join(", ", features)})."));
-            }
-
-            if (session.OutputMetadata.Count == 0)
-            {
-                throw new InvalidDataException($"{path}: the model has no output.");
-            }
-
-            var (outputName, output) = session.OutputMetadata.First();
-            if (output.Dimensions.Length == 0 || output.Dimensions[^1] != 1)
-            {
-                throw new InvalidDataException(
-                    $"{path}: output '{outputName}' has shape [{Shape(output)}]; expected one score per row, a shape ending in 1 (e.g. [N, 1]).");
-            }
-        }
+        return SaveAndVerify(card, cardPath, onnxPath, removeOnnxOnFailure: !inPlace);
     }
 
     private static (ModelCard Card, string CardPath, string OnnxPath) PrepareCard(FileInfo source, ModelAlgorithm algorithm, ImportRequest request)
@@ -206,7 +189,7 @@ public static partial class ModelsCommand
             Scaling = new FeatureScaling { Method = request.Scaling, Stats = scalingStats },
             Imputation = request.Features.Distinct(StringComparer.Ordinal)
                 .ToDictionary(name => name, _ => new FeatureImputation { Method = ImputationMethod.None }, StringComparer.Ordinal),
-            UsesDmdt = false,
+            UsesDmdt = request.UsesDmdt,
             Threshold = request.Threshold,
             Version = request.Version,
             TrainingDataHash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(source.FullName))),
@@ -214,7 +197,6 @@ public static partial class ModelsCommand
             OnnxFile = baseName + ".onnx",
         };
         card.Validate($"model card for --tag {request.Tag}");
-        Directory.CreateDirectory(request.OutputDirectory.FullName);
         var cardPath = Path.Combine(request.OutputDirectory.FullName, baseName + ".json");
         if (File.Exists(cardPath) && !request.Force)
         {
@@ -224,8 +206,8 @@ public static partial class ModelsCommand
         return (card, cardPath, Path.Combine(request.OutputDirectory.FullName, card.OnnxFile));
     }
 
-    /// <summary>Writes the card and loads the pair as the registry will, removing both files when that fails.</summary>
-    private static string SaveAndVerify(ModelCard card, string cardPath, string onnxPath)
+    /// <summary>Writes the card and loads the pair as the registry will, removing what was written when that fails.</summary>
+    private static string SaveAndVerify(ModelCard card, string cardPath, string onnxPath, bool removeOnnxOnFailure)
     {
         try
         {
@@ -236,7 +218,11 @@ public static partial class ModelsCommand
         catch
         {
             File.Delete(cardPath);
-            File.Delete(onnxPath);
+            if (removeOnnxOnFailure)
+            {
+                File.Delete(onnxPath);
+            }
+
             throw;
         }
     }
@@ -262,8 +248,6 @@ public static partial class ModelsCommand
             throw new InvalidDataException($"{file.FullName}: file not found.");
         }
     }
-
-    private static string Shape(NodeMetadata node) => string.Join(", ", node.Dimensions.Select(d => d < 0 ? "?" : d.ToString(CultureInfo.InvariantCulture)));
 
     [GeneratedRegex("^[A-Za-z0-9_]+$", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();

@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
 using CsvHelper;
 using ScopeWeb.Core.Classifiers;
+using ScopeWeb.Core.FeatureExtraction.Dmdt;
 
 namespace ScopeWeb.Cli.Classifiers;
 
@@ -11,6 +14,11 @@ namespace ScopeWeb.Cli.Classifiers;
 /// <c>scope features</c> writes it) with every model card in DIR and writes SCoPe's inference table: the id column(s),
 /// ra, dec, period (when present), then one <c>&lt;tag&gt;_&lt;algorithm&gt;</c> score column per model.
 /// </summary>
+/// <remarks>
+/// Models whose card has <c>uses_dmdt</c> also take each row's 26×26 dmdt image from the <c>dmdt</c> column, JSON
+/// as <c>scope features --dmdt</c> writes it: a list of 26 rows (dm bins) of 26 numbers (dt bins). An empty cell is
+/// the all-zero image (SCoPe's empty histogram).
+/// </remarks>
 public static class PredictCommand
 {
     /// <summary>Rows scored per batch (OnnxClassifier's batch size).</summary>
@@ -20,6 +28,9 @@ public static class PredictCommand
     private static readonly string[] IdColumns = ["object_id", "obj_id", "_id", "ztf_id"];
 
     private static readonly string[] PositionColumns = ["ra", "dec", "period"];
+
+    /// <summary>The column holding the dmdt image, as <c>scope features --dmdt</c> names it.</summary>
+    private const string DmdtColumn = "dmdt";
 
     private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
     {
@@ -129,6 +140,15 @@ public static class PredictCommand
             }
         }
 
+        // dmdt models need the image column, also checked before anything is written.
+        var dmdtIndex = -1;
+        if (loaded.FirstOrDefault(m => m.Card.UsesDmdt) is { } dmdtModel && !columnIndex.TryGetValue(DmdtColumn, out dmdtIndex))
+        {
+            throw new InvalidDataException(
+                $"model {dmdtModel.ScoreColumn} ({dmdtModel.CardPath}) uses dmdt images and needs column '{DmdtColumn}' (the 26×26 image as JSON, "
+                + $"as `scope features --dmdt` writes it), which {input.FullName} does not have.");
+        }
+
         var featureIndexes = featureColumns.SelectMany(c => c).Distinct().Order().ToArray();
         var scoreColumns = loaded.Select(m => m.ScoreColumn).ToArray();
         var rows = 0L;
@@ -140,6 +160,7 @@ public static class PredictCommand
             batchCopied[r] = new string[copied.Length];
         }
 
+        var batchDmdt = dmdtIndex >= 0 ? new float[BatchRows * OnnxClassifier.DmdtLength] : [];
         var prepared = new float[BatchRows * loaded.Max(m => m.Classifier.FeatureCount)];
         var raw = new double[loaded.Max(m => m.Classifier.FeatureCount)];
         var scores = new float[loaded.Count][];
@@ -149,83 +170,111 @@ public static class PredictCommand
         }
 
         var outputPath = output.FullName;
-        await using (var writer = new StreamWriter(outputPath))
-        await using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, NewLine = "\n" }, leaveOpen: false))
+        try
         {
-            foreach (var name in copied.Select(c => c.Name).Concat(scoreColumns))
+            await using (var writer = new StreamWriter(outputPath))
+            await using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, NewLine = "\n" }, leaveOpen: false))
             {
-                csv.WriteField(name);
-            }
-
-            await csv.EndRecordAsync(ct).ConfigureAwait(false);
-            var count = 0;
-            while (true)
-            {
-                var more = reader.Read();
-                if (more)
+                foreach (var name in copied.Select(c => c.Name).Concat(scoreColumns))
                 {
-                    if (reader.FieldCount != headers.Length)
-                    {
-                        throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                            $"{input.FullName}: row {reader.RowNumber} (line {reader.LineNumber}): {reader.FieldCount} fields, the header has {headers.Length}."));
-                    }
-
-                    for (var c = 0; c < copied.Length; c++)
-                    {
-                        batchCopied[count][c] = reader.GetString(copied[c].Index);
-                    }
-
-                    foreach (var i in featureIndexes)
-                    {
-                        batchValues[count][i] = ParseFeature(reader.GetString(i), input.FullName, reader.RowNumber, headers[i]);
-                    }
-
-                    count++;
+                    csv.WriteField(name);
                 }
 
-                if (count == BatchRows || (!more && count > 0))
+                await csv.EndRecordAsync(ct).ConfigureAwait(false);
+                var count = 0;
+                while (true)
                 {
-                    for (var m = 0; m < loaded.Count; m++)
+                    var more = reader.Read();
+                    if (more)
                     {
-                        var classifier = loaded[m].Classifier;
-                        var width = classifier.FeatureCount;
-                        for (var r = 0; r < count; r++)
+                        if (reader.FieldCount != headers.Length)
                         {
-                            for (var f = 0; f < width; f++)
-                            {
-                                raw[f] = batchValues[r][featureColumns[m][f]];
-                            }
-
-                            classifier.Preprocessor.Prepare(raw.AsSpan(0, width), prepared.AsSpan(r * width, width));
+                            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                                $"{input.FullName}: row {reader.RowNumber} (line {reader.LineNumber}): {reader.FieldCount} fields, the header has {headers.Length}."));
                         }
 
-                        classifier.ScorePrepared(prepared.AsSpan(0, count * width), scores[m].AsSpan(0, count));
+                        for (var c = 0; c < copied.Length; c++)
+                        {
+                            batchCopied[count][c] = reader.GetString(copied[c].Index);
+                        }
+
+                        foreach (var i in featureIndexes)
+                        {
+                            batchValues[count][i] = ParseFeature(reader.GetString(i), input.FullName, reader.RowNumber, headers[i]);
+                        }
+
+                        if (dmdtIndex >= 0)
+                        {
+                            ParseDmdt(reader.GetSpan(dmdtIndex), batchDmdt.AsSpan(count * OnnxClassifier.DmdtLength, OnnxClassifier.DmdtLength),
+                                input.FullName, reader.RowNumber, headers[dmdtIndex]);
+                        }
+
+                        count++;
                     }
 
-                    for (var r = 0; r < count; r++)
+                    if (count == BatchRows || (!more && count > 0))
                     {
-                        foreach (var text in batchCopied[r])
-                        {
-                            csv.WriteField(text);
-                        }
-
                         for (var m = 0; m < loaded.Count; m++)
                         {
-                            csv.WriteField(scores[m][r].ToString("R", CultureInfo.InvariantCulture));
+                            var classifier = loaded[m].Classifier;
+                            var width = classifier.FeatureCount;
+                            for (var r = 0; r < count; r++)
+                            {
+                                for (var f = 0; f < width; f++)
+                                {
+                                    raw[f] = batchValues[r][featureColumns[m][f]];
+                                }
+
+                                classifier.Preprocessor.Prepare(raw.AsSpan(0, width), prepared.AsSpan(r * width, width));
+                            }
+
+                            if (classifier.UsesDmdt)
+                            {
+                                classifier.ScorePrepared(
+                                    prepared.AsSpan(0, count * width), batchDmdt.AsSpan(0, count * OnnxClassifier.DmdtLength), scores[m].AsSpan(0, count));
+                            }
+                            else
+                            {
+                                classifier.ScorePrepared(prepared.AsSpan(0, count * width), scores[m].AsSpan(0, count));
+                            }
                         }
 
-                        await csv.EndRecordAsync(ct).ConfigureAwait(false);
+                        for (var r = 0; r < count; r++)
+                        {
+                            foreach (var text in batchCopied[r])
+                            {
+                                csv.WriteField(text);
+                            }
+
+                            for (var m = 0; m < loaded.Count; m++)
+                            {
+                                csv.WriteField(scores[m][r].ToString("R", CultureInfo.InvariantCulture));
+                            }
+
+                            await csv.EndRecordAsync(ct).ConfigureAwait(false);
+                        }
+
+                        rows += count;
+                        count = 0;
                     }
 
-                    rows += count;
-                    count = 0;
-                }
-
-                if (!more)
-                {
-                    break;
+                    if (!more)
+                    {
+                        break;
+                    }
                 }
             }
+        }
+        catch
+        {
+            // A half-written predictions file would look like a complete one with fewer rows. (File.Exists first:
+            // Delete throws when the folder is missing, which would hide the real error.)
+            if (File.Exists(outputPath))
+            {
+                File.Delete(outputPath);
+            }
+
+            throw;
         }
 
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -254,6 +303,87 @@ public static class PredictCommand
 
         throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
             $"{file}: row {row}, column '{column}': '{text}' is not a number."));
+    }
+
+    /// <summary>
+    /// Reads a dmdt cell (UTF-8 JSON, 26 lists of 26 numbers: rows are dm bins, columns dt bins) into
+    /// <paramref name="image"/> row-major, the layout <see cref="OnnxClassifier"/> takes. An empty cell is the all-zero image.
+    /// </summary>
+    private static void ParseDmdt(ReadOnlySpan<byte> utf8, Span<float> image, string file, long row, string column)
+    {
+        const int side = DmdtHistogram.DmBinCount;
+        image.Clear();
+        if (utf8.Trim(" \t"u8).IsEmpty)
+        {
+            return;
+        }
+
+        InvalidDataException Error(string problem) => new(string.Create(CultureInfo.InvariantCulture,
+            $"{file}: row {row}, column '{column}': {problem}; expected a JSON list of {side} rows (dm bins) of {side} numbers (dt bins), as `scope features --dmdt` writes."));
+
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw Error($"'{Excerpt(utf8)}' is not a JSON list");
+            }
+
+            for (var dm = 0; dm < side; dm++)
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    throw Error(string.Create(CultureInfo.InvariantCulture, $"the image has {dm} rows"));
+                }
+
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    throw Error(string.Create(CultureInfo.InvariantCulture, $"image row {dm} is not a list"));
+                }
+
+                var dt = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (dt == side)
+                    {
+                        throw Error(string.Create(CultureInfo.InvariantCulture, $"image row {dm} has more than {side} values"));
+                    }
+
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetSingle(out var value) || !float.IsFinite(value))
+                    {
+                        throw Error(string.Create(CultureInfo.InvariantCulture,
+                            $"image row {dm}, value {dt}: '{Excerpt(reader.ValueSpan)}' is not a float32 number"));
+                    }
+
+                    image[(dm * side) + dt] = value;
+                    dt++;
+                }
+
+                if (dt != side)
+                {
+                    throw Error(string.Create(CultureInfo.InvariantCulture, $"image row {dm} has {dt} values"));
+                }
+            }
+
+            if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)
+            {
+                throw Error($"the image has more than {side} rows");
+            }
+
+            // Reading past the end finds any trailing text (the reader throws on it).
+            reader.Read();
+        }
+        catch (JsonException ex)
+        {
+            throw Error($"not valid JSON ({ex.Message})");
+        }
+    }
+
+    private static string Excerpt(ReadOnlySpan<byte> utf8)
+    {
+        var text = Encoding.UTF8.GetString(utf8[..Math.Min(utf8.Length, 40)]);
+        return utf8.Length > 40 ? text + "…" : text;
     }
 
     /// <summary>Opens a file, decompressing it when it starts with the gzip magic bytes.</summary>

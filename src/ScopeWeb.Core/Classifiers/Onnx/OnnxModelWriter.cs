@@ -4,7 +4,8 @@ using ScopeWeb.Core.Classifiers.Onnx.Proto;
 namespace ScopeWeb.Core.Classifiers.Onnx;
 
 /// <summary>
-/// Builds the project's own ONNX classifiers: input <c>features</c> float32 [N, F], output <c>score</c> float32 [N, 1].
+/// Builds the project's own ONNX classifiers: input <c>features</c> float32 [N, F] (and, for ScopeNet, <c>dmdt</c>
+/// float32 [N, 1, 26, 26]), output <c>score</c> float32 [N, 1].
 /// Stamped IR 8, ai.onnx 17, ai.onnx.ml 3, which ONNX Runtime 1.31 loads (it refuses IR 14, ai.onnx ≥ 27, and
 /// TreeEnsembleRegressor under ai.onnx.ml 5).
 /// </summary>
@@ -12,6 +13,9 @@ public static class OnnxModelWriter
 {
     /// <summary>Name of the model input.</summary>
     public const string InputName = "features";
+
+    /// <summary>Name of ScopeNet's dmdt input, float32 [N, 1, 26, 26] (NCHW; with one channel the same memory as Keras' NHWC).</summary>
+    public const string DmdtInputName = "dmdt";
 
     /// <summary>Name of the model output.</summary>
     public const string OutputName = "score";
@@ -157,6 +161,69 @@ public static class OnnxModelWriter
         return Wrap(graph, useMlDomain: true, metadata);
     }
 
+    /// <summary>
+    /// SCoPe's DNN (<see cref="ScopeNetWeights"/>): inputs <c>features</c> [N, F] when the dense branch is present and
+    /// <c>dmdt</c> [N, 1, 26, 26] when the conv branch is, output <c>score</c> [N, 1]. Linear layers are Gemm (transB = 1,
+    /// torch layout), each separable convolution a grouped 3×3 Conv then a 1×1 Conv; initializers keep the torch
+    /// <c>state_dict</c> names. Only opset-17 operators (Gemm, Relu, Conv, MaxPool, GlobalAveragePool, Flatten, Concat, Sigmoid).
+    /// </summary>
+    public static ModelProto BuildScopeNet(ScopeNetWeights weights, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        weights.Validate();
+
+        var graph = new GraphProto { Name = "scopeweb_scopenet" };
+        var branches = new List<string>();
+        if (weights.Dense is { } dense)
+        {
+            graph.Input.Add(OnnxGraph.FloatBatchTensor(InputName, dense.FeatureCount));
+            var hidden = AddLinear(graph, "dense_fc_1", InputName, dense.DenseFc1, dense.FeatureCount, ScopeNetWeights.DenseHiddenUnits, relu: true);
+            branches.Add(AddLinear(
+                graph, "dense_fc_2", hidden, dense.DenseFc2, ScopeNetWeights.DenseHiddenUnits, ScopeNetWeights.BranchUnits, relu: true));
+        }
+
+        if (weights.Conv is { } conv)
+        {
+            graph.Input.Add(OnnxGraph.FloatBatchTensor(DmdtInputName, 1, ScopeNetWeights.DmdtSize, ScopeNetWeights.DmdtSize));
+            var current = DmdtInputName;
+            foreach (var (name, inputChannels, outputChannels, layer) in conv.Layers())
+            {
+                current = AddSeparableConv(graph, name, current, layer, inputChannels, outputChannels);
+                if (name == "conv_conv_2")
+                {
+                    // Keras MaxPooling2D(2): stride = pool size, valid padding, so 22×22 → 11×11.
+                    var pool = OnnxGraph.Node("MaxPool", "conv_pool", [current], ["conv_pool.out"]);
+                    pool.Attribute.Add(OnnxGraph.Ints("kernel_shape", [2, 2]));
+                    pool.Attribute.Add(OnnxGraph.Ints("strides", [2, 2]));
+                    graph.Node.Add(pool);
+                    current = "conv_pool.out";
+                }
+            }
+
+            graph.Node.Add(OnnxGraph.Node("GlobalAveragePool", "conv_gap", [current], ["conv_gap.out"]));
+            var flatten = OnnxGraph.Node("Flatten", "conv_flatten", ["conv_gap.out"], ["conv_branch.out"]);
+            flatten.Attribute.Add(OnnxGraph.Int("axis", 1));
+            graph.Node.Add(flatten);
+            branches.Add("conv_branch.out");
+        }
+
+        var merged = branches[0];
+        if (branches.Count > 1)
+        {
+            // Keras concatenates [dense, conv] in that order; fc_1's weight columns follow it.
+            var concat = OnnxGraph.Node("Concat", "merge", [.. branches], ["merge.out"]);
+            concat.Attribute.Add(OnnxGraph.Int("axis", 1));
+            graph.Node.Add(concat);
+            merged = "merge.out";
+        }
+
+        var fc1 = AddLinear(graph, "fc_1", merged, weights.Fc1, weights.MergedUnits, ScopeNetWeights.MergeHiddenUnits, relu: true);
+        var logit = AddLinear(graph, "score", fc1, weights.Score, ScopeNetWeights.MergeHiddenUnits, 1, relu: false);
+        graph.Node.Add(OnnxGraph.Node("Sigmoid", "score.sigmoid", [logit], [OutputName]));
+        graph.Output.Add(OnnxGraph.FloatBatchTensor(OutputName, 1));
+        return Wrap(graph, useMlDomain: false, metadata);
+    }
+
     /// <summary>Serialises a model to a file (written to a temporary name first, so readers never see half a file).</summary>
     public static void Write(ModelProto model, string path)
     {
@@ -168,6 +235,47 @@ public static class OnnxModelWriter
         }
 
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Gemm (transB = 1) with the torch-named initializers, optionally followed by Relu; returns the output name.</summary>
+    private static string AddLinear(GraphProto graph, string layer, string input, LinearWeights weights, int inputs, int outputs, bool relu)
+    {
+        graph.Initializer.Add(OnnxGraph.FloatTensor(layer + ".weight", weights.Weight, outputs, inputs));
+        graph.Initializer.Add(OnnxGraph.FloatTensor(layer + ".bias", weights.Bias, outputs));
+        var gemm = OnnxGraph.Node("Gemm", layer, [input, layer + ".weight", layer + ".bias"], [layer + ".out"]);
+        gemm.Attribute.Add(OnnxGraph.Int("transB", 1));
+        graph.Node.Add(gemm);
+        if (!relu)
+        {
+            return layer + ".out";
+        }
+
+        graph.Node.Add(OnnxGraph.Node("Relu", layer + ".relu", [layer + ".out"], [layer + ".act"]));
+        return layer + ".act";
+    }
+
+    /// <summary>Depthwise 3×3 Conv (group = C_in, no bias), pointwise 1×1 Conv with bias, Relu; returns the output name.</summary>
+    private static string AddSeparableConv(
+        GraphProto graph, string layer, string input, SeparableConvWeights weights, int inputChannels, int outputChannels)
+    {
+        var depthwise = layer + ".depthwise";
+        var pointwise = layer + ".pointwise";
+        const int kernel = ScopeNetWeights.KernelSize;
+        graph.Initializer.Add(OnnxGraph.FloatTensor(depthwise + ".weight", weights.DepthwiseWeight, inputChannels, 1, kernel, kernel));
+        graph.Initializer.Add(OnnxGraph.FloatTensor(pointwise + ".weight", weights.PointwiseWeight, outputChannels, inputChannels, 1, 1));
+        graph.Initializer.Add(OnnxGraph.FloatTensor(pointwise + ".bias", weights.PointwiseBias, outputChannels));
+
+        var depthwiseNode = OnnxGraph.Node("Conv", depthwise, [input, depthwise + ".weight"], [depthwise + ".out"]);
+        depthwiseNode.Attribute.Add(OnnxGraph.Int("group", inputChannels));
+        depthwiseNode.Attribute.Add(OnnxGraph.Ints("kernel_shape", [kernel, kernel]));
+        graph.Node.Add(depthwiseNode);
+
+        var pointwiseNode = OnnxGraph.Node("Conv", pointwise, [depthwise + ".out", pointwise + ".weight", pointwise + ".bias"], [pointwise + ".out"]);
+        pointwiseNode.Attribute.Add(OnnxGraph.Ints("kernel_shape", [1, 1]));
+        graph.Node.Add(pointwiseNode);
+
+        graph.Node.Add(OnnxGraph.Node("Relu", layer + ".relu", [pointwise + ".out"], [layer + ".act"]));
+        return layer + ".act";
     }
 
     private static ModelProto Wrap(GraphProto graph, bool useMlDomain, IReadOnlyDictionary<string, string>? metadata)
