@@ -81,6 +81,12 @@ public sealed class SourceCatalog(IDbContextFactory<CatalogDb> dbFactory)
             sources = annotated ? sources.Where(s => annotatedIds.Contains(s.Id)) : sources.Where(s => !annotatedIds.Contains(s.Id));
         }
 
+        if (query.Group is { } group)
+        {
+            var memberIds = db.GroupMembers.Where(m => m.Group!.Name == group).Select(m => m.SourceId);
+            sources = sources.Where(s => memberIds.Contains(s.Id));
+        }
+
         IQueryable<Classification>? scored = null;
         if (query.HasScoreFilter)
         {
@@ -104,7 +110,7 @@ public sealed class SourceCatalog(IDbContextFactory<CatalogDb> dbFactory)
         // (source, tag, algorithm) is unique, so one algorithm's matches are one row per source.
         var onlyScoreFilter = scored is not null && query.Algorithm is not null && query.Tag is not null
             && query.ObjId is null && query.KnownClass is null && query.MinPeriodDays is null && query.MaxPeriodDays is null
-            && query.Field is null && query.HasAnnotation is null && !query.HasCone;
+            && query.Field is null && query.HasAnnotation is null && query.Group is null && !query.HasCone;
         var total = onlyScoreFilter
             ? await scored!.CountAsync(ct).ConfigureAwait(false)
             : await sources.CountAsync(ct).ConfigureAwait(false);

@@ -46,6 +46,9 @@ public sealed record SourceQuery
     public double? DecDeg { get; init; }
     public double? RadiusArcsec { get; init; }
     public bool? HasAnnotation { get; init; }
+
+    /// <summary>Only members of this local group (e.g. a saved disagreement selection).</summary>
+    public string? Group { get; init; }
     public SourceSort SortBy { get; init; } = SourceSort.ObjId;
     public bool Descending { get; init; }
 
@@ -150,6 +153,7 @@ public sealed record SourceQuery
                 "dec" => q with { DecDeg = ParseDouble(value) },
                 "radius" => q with { RadiusArcsec = ParseDouble(value) },
                 "annotated" => q with { HasAnnotation = ParseBool(value) },
+                "group" => q with { Group = value },
                 "sort" => Enum.TryParse<SourceSort>(value, ignoreCase: true, out var s) ? q with { SortBy = s } : q,
                 "desc" => q with { Descending = ParseBool(value) ?? false },
                 "page" => q with { Page = Math.Max(0, (ParseInt(value) ?? 1) - 1) },
@@ -188,6 +192,7 @@ public sealed record SourceQuery
         Add("dec", Format(DecDeg));
         Add("radius", Format(RadiusArcsec));
         Add("annotated", HasAnnotation is null ? null : HasAnnotation.Value ? "true" : "false");
+        Add("group", Group);
         Add("sort", SortBy == SourceSort.ObjId ? null : SortBy.ToString().ToLowerInvariant());
         Add("desc", Descending ? "true" : null);
         Add("page", Page == 0 ? null : (Page + 1).ToString(CultureInfo.InvariantCulture));

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -341,9 +342,10 @@ public static class ClassifierServiceCollectionExtensions
 {
     /// <summary>
     /// The <see cref="ModelRegistry"/> singleton over the start-up-validated <c>Models</c> section (<c>Directory</c>,
-    /// default <c>models</c> against the working directory; <c>Watch</c>; <c>ReloadDebounceMilliseconds</c>).
+    /// default <c>models</c> against the working directory; <c>Watch</c>; <c>ReloadDebounceMilliseconds</c>), and, with
+    /// <paramref name="backgroundJob"/> and <c>Scoring:Enabled</c>, the job that keeps every source's scores current.
     /// </summary>
-    public static IHostApplicationBuilder AddClassifiers(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddClassifiers(this IHostApplicationBuilder builder, bool backgroundJob = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<ModelRegistryOptions>()
@@ -360,6 +362,17 @@ public static class ClassifierServiceCollectionExtensions
                 TimeSpan.FromMilliseconds(o.ReloadDebounceMilliseconds),
                 sp.GetService<ILogger<ModelRegistry>>());
         });
+        builder.Services.AddOptions<ScoringJobOptions>()
+            .BindConfiguration(ScoringJobOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ScoringJobStatus>();
+        if (backgroundJob && builder.Configuration.GetValue(ScoringJobOptions.SectionName + ":" + nameof(ScoringJobOptions.Enabled), true))
+        {
+            builder.Services.AddSingleton<CatalogScoringJob>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogScoringJob>());
+        }
+
         return builder;
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.Jobs;
 
 namespace ScopeWeb.Core.FeatureExtraction;
 
@@ -34,57 +35,7 @@ public sealed class FeatureJobOptions
 }
 
 /// <summary>Progress of the feature job, read by the pages.</summary>
-public sealed class FeatureJobStatus
-{
-    private readonly Lock _gate = new();
-
-    public int Pending { get; private set; }
-    public int Done { get; private set; }
-    public bool IsRunning { get; private set; }
-    public double SourcesPerSecond { get; private set; }
-    public string? LastError { get; private set; }
-    public DateTime? LastCompletedUtc { get; private set; }
-
-    public TimeSpan? Eta => IsRunning && SourcesPerSecond > 0 ? TimeSpan.FromSeconds((Pending - Done) / SourcesPerSecond) : null;
-
-    public event Action? Changed;
-
-    internal void Start(int pending)
-    {
-        lock (_gate)
-        {
-            Pending = pending;
-            Done = 0;
-            SourcesPerSecond = 0;
-            IsRunning = true;
-        }
-
-        Changed?.Invoke();
-    }
-
-    internal void Report(int done, double perSecond)
-    {
-        lock (_gate)
-        {
-            Done = done;
-            SourcesPerSecond = perSecond;
-        }
-
-        Changed?.Invoke();
-    }
-
-    internal void Finish(DateTime utc, string? error = null)
-    {
-        lock (_gate)
-        {
-            IsRunning = false;
-            LastError = error;
-            LastCompletedUtc = utc;
-        }
-
-        Changed?.Invoke();
-    }
-}
+public sealed class FeatureJobStatus : JobProgress;
 
 /// <summary>
 /// Computes features for sources that have none, or whose light curves changed since (new imports, re-imports),

@@ -1,6 +1,9 @@
 using MudBlazor.Services;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.Classifiers;
+using ScopeWeb.Core.Disagreements;
 using ScopeWeb.Core.FeatureExtraction;
+using ScopeWeb.Core.Groups;
 using ScopeWeb.Core.Import;
 using ScopeWeb.Web.Components;
 
@@ -26,6 +29,9 @@ public static class ScopeWebApp
         builder.AddCatalog();
         builder.AddLightCurveImport();
         builder.AddFeatureExtraction();
+        builder.AddClassifiers();
+        builder.AddSourceGroups();
+        builder.AddDisagreements();
         builder.AddScopeUi();
 
         var app = builder.Build();

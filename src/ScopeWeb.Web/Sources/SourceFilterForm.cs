@@ -28,6 +28,9 @@ public sealed class SourceFilterForm
         set => HasAnnotation = value ? true : null;
     }
 
+    /// <summary>Only members of this local group; set through the URL (e.g. from a saved selection), cleared by its chip.</summary>
+    public string? Group { get; set; }
+
     public string? Tag { get; set; }
     public double? MinScore { get; set; }
     public double? MaxScore { get; set; }
@@ -47,6 +50,7 @@ public sealed class SourceFilterForm
             DecDeg = query.DecDeg,
             RadiusArcsec = query.RadiusArcsec,
             HasAnnotation = query.HasAnnotation,
+            Group = query.Group,
             Tag = query.Tag,
             MinScore = query.MinScore,
             MaxScore = query.MaxScore,
@@ -71,6 +75,7 @@ public sealed class SourceFilterForm
             DecDeg = DecDeg,
             RadiusArcsec = RadiusArcsec,
             HasAnnotation = HasAnnotation,
+            Group = Blank(Group),
             Tag = Blank(Tag),
             MinScore = MinScore,
             MaxScore = MaxScore,

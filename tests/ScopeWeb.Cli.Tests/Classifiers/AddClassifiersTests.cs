@@ -44,7 +44,8 @@ public sealed class AddClassifiersTests : IDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddClassifiers();
+        // As the CLI registers it: no background scoring (that needs the catalog).
+        builder.AddClassifiers(backgroundJob: false);
         return builder.Build();
     }
 }

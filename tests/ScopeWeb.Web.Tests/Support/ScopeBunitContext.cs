@@ -28,6 +28,10 @@ public abstract class ScopeBunitContext : AsyncBunitContext
         Services.AddSingleton<CatalogSeeding>();
         Services.AddSingleton(new ScopeWeb.Core.FeatureExtraction.FeatureExtractor());
         Services.AddSingleton<ScopeWeb.Core.FeatureExtraction.FeatureJobStatus>();
+        Services.AddSingleton<ScopeWeb.Core.Classifiers.ScoringJobStatus>();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<ScopeWeb.Core.Groups.SourceGroups>();
+        Services.AddSingleton<ScopeWeb.Core.Disagreements.DisagreementFinder>();
 
         // The pages run on the interactive server renderer (global InteractiveServer); some work is skipped when prerendering.
         // Last: it resolves the renderer, after which no service can be added.

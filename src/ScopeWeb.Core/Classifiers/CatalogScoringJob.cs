@@ -1,0 +1,292 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
+using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.FeatureExtraction;
+using ScopeWeb.Core.Jobs;
+
+namespace ScopeWeb.Core.Classifiers;
+
+/// <summary>Section <c>Scoring</c>: the background job that scores every source with every model in the registry.</summary>
+public sealed class ScoringJobOptions
+{
+    public const string SectionName = "Scoring";
+
+    /// <summary>Run the background job in the web app.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often to look for new features or new models once every score is current.</summary>
+    [Range(1, 3600)]
+    public int PollIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Sources read, scored (by every model) and saved together.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 1024;
+
+    /// <summary>Models scored at once; 0 = one per core (each ONNX Runtime session runs single-threaded).</summary>
+    [Range(0, 256)]
+    public int MaxDegreeOfParallelism { get; set; }
+}
+
+/// <summary>Progress of the scoring job, read by the pages.</summary>
+public sealed class ScoringJobStatus : JobProgress;
+
+/// <summary>
+/// Scores every source that has features with every model of the <see cref="ModelRegistry"/>, and stores one
+/// <see cref="Classification"/> per source, tag and algorithm with the model's version. A score is stale when it is
+/// missing, was made by another model version, or predates the source's features; only stale sources are scored.
+/// A model needing a feature the catalog does not compute is skipped with a notice (it can still score CSVs).
+/// </summary>
+public sealed partial class CatalogScoringJob(
+    IDbContextFactory<CatalogDb> dbFactory,
+    ModelRegistry registry,
+    ScoringJobStatus status,
+    CatalogSeeding seeding,
+    IOptions<ScoringJobOptions> options,
+    TimeProvider time,
+    ILogger<CatalogScoringJob> logger) : BackgroundService
+{
+    private static readonly HashSet<string> CatalogFeatureNames = new(FeatureSet.FeatureNames, StringComparer.Ordinal);
+
+    private (string Models, int Features, DateTime? LastFeaturesUtc, int Scores)? _upToDateAt;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await seeding.Completion.WaitAsync(stoppingToken).ConfigureAwait(false);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(logger, ex);
+                status.Finish(time.GetUtcNow().UtcDateTime, ex.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(options.Value.PollIntervalSeconds), time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The models of <paramref name="set"/> the catalog can score, and a notice for each it cannot.</summary>
+    public static (IReadOnlyList<LoadedModel> Usable, IReadOnlyList<string> Notices) UsableModels(ModelSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var usable = new List<LoadedModel>();
+        var notices = new List<string>();
+        foreach (var model in set.Models)
+        {
+            var missing = model.Card.FeatureNames.Where(n => !CatalogFeatureNames.Contains(n)).ToList();
+            if (missing.Count > 0)
+            {
+                notices.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{model.ScoreColumn} ({Path.GetFileName(model.CardPath)}) is not applied to the catalog: it needs "
+                    + $"{(missing.Count == 1 ? "feature" : "features")} the catalog does not compute: {string.Join(", ", missing.Take(8))}{(missing.Count > 8 ? ", …" : "")}."));
+                continue;
+            }
+
+            usable.Add(model);
+        }
+
+        notices.AddRange(set.Errors.Select(e => $"{Path.GetFileName(e.File)} not loaded: {e.Message}"));
+        return (usable, notices);
+    }
+
+    /// <summary>Scores every stale source; returns how many sources were scored.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        using var lease = registry.Acquire();
+        var (models, notices) = UsableModels(lease.Set);
+        status.SetNotices(notices);
+        if (models.Count == 0)
+        {
+            return 0;
+        }
+
+        var o = options.Value;
+        var signature = string.Join('\n', models.Select(m => m.ScoreColumn + "@" + m.Card.Version));
+        List<long> pendingIds;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
+        {
+            // Cheap index lookups decide whether anything can be stale; the per-model stale queries scan the features.
+            var marker = (
+                signature,
+                await db.Features.CountAsync(ct).ConfigureAwait(false),
+                await db.Features.MaxAsync(f => (DateTime?)f.ComputedAtUtc, ct).ConfigureAwait(false),
+                await db.Classifications.CountAsync(ct).ConfigureAwait(false));
+            if (marker == _upToDateAt)
+            {
+                return 0;
+            }
+
+            var ids = new HashSet<long>();
+            foreach (var model in models)
+            {
+                ids.UnionWith(await Stale(db, model).ToListAsync(ct).ConfigureAwait(false));
+            }
+
+            if (ids.Count == 0)
+            {
+                _upToDateAt = marker;
+                return 0;
+            }
+
+            pendingIds = [.. ids.Order()];
+        }
+
+        LogStarting(logger, pendingIds.Count, models.Count);
+        status.Start(pendingIds.Count);
+        var clock = Stopwatch.StartNew();
+        var done = 0;
+        foreach (var chunk in pendingIds.Chunk(o.BatchSize))
+        {
+            ct.ThrowIfCancellationRequested();
+            List<SourceFeatures> features;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
+            {
+                features = await db.Features.AsNoTracking().Where(f => chunk.Contains(f.SourceId))
+                    .OrderBy(f => f.SourceId).ToListAsync(ct).ConfigureAwait(false);
+            }
+
+            var scores = Score(models, features, o.MaxDegreeOfParallelism, ct);
+            await SaveAsync(models, features, scores, ct).ConfigureAwait(false);
+            done += chunk.Length;
+            status.Report(done, done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3));
+        }
+
+        status.Finish(time.GetUtcNow().UtcDateTime);
+        LogFinished(logger, done, models.Count, clock.Elapsed.TotalSeconds);
+        return done;
+    }
+
+    /// <summary>Sources with features whose score by <paramref name="model"/> is missing, of another version, or older than the features.</summary>
+    private static IQueryable<long> Stale(CatalogDb db, LoadedModel model)
+    {
+        var tag = model.Card.Tag;
+        var algorithm = ModelRegistry.AlgorithmName(model.Card.Algorithm);
+        var version = model.Card.Version;
+        return db.Features
+            .Where(f => f.ValuesJson != "{}")
+            .Where(f => !db.Classifications.Any(c => c.SourceId == f.SourceId && c.Tag == tag && c.Algorithm == algorithm
+                && c.ModelVersion == version && c.CreatedAtUtc >= f.ComputedAtUtc))
+            .Select(f => f.SourceId);
+    }
+
+    /// <summary>Scores of each model (outer index) for each feature row (inner index), in the rows' order.</summary>
+    internal static float[][] Score(IReadOnlyList<LoadedModel> models, IReadOnlyList<SourceFeatures> rows, int maxThreads, CancellationToken ct)
+    {
+        var values = new Dictionary<string, double>[rows.Count];
+        var images = new float[rows.Count * OnnxClassifier.DmdtLength];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            values[r] = ParseValues(rows[r].ValuesJson);
+            if (rows[r].Dmdt is { Length: OnnxClassifier.DmdtLength * sizeof(float) } dmdt)
+            {
+                // A source without a dmdt image scores with an all-zero one, as SCoPe's empty histogram.
+                MemoryMarshal.Cast<byte, float>(dmdt).CopyTo(images.AsSpan(r * OnnxClassifier.DmdtLength));
+            }
+        }
+
+        var scores = new float[models.Count][];
+        var parallel = new ParallelOptions
+        {
+            CancellationToken = ct,
+            MaxDegreeOfParallelism = maxThreads > 0 ? maxThreads : Environment.ProcessorCount,
+        };
+        Parallel.For(0, models.Count, parallel, m =>
+        {
+            var classifier = models[m].Classifier;
+            var width = classifier.FeatureCount;
+            var prepared = new float[rows.Count * width];
+            for (var r = 0; r < rows.Count; r++)
+            {
+                classifier.Preprocessor.Prepare(values[r], prepared.AsSpan(r * width, width), $"source {rows[r].SourceId}");
+            }
+
+            scores[m] = new float[rows.Count];
+            if (classifier.UsesDmdt)
+            {
+                classifier.ScorePrepared(prepared, images, scores[m]);
+            }
+            else
+            {
+                classifier.ScorePrepared(prepared, scores[m]);
+            }
+        });
+        return scores;
+    }
+
+    /// <summary>Feature values as stored (null = NaN); a feature absent from an older row is missing (NaN) too.</summary>
+    private static Dictionary<string, double> ParseValues(string json)
+    {
+        var stored = JsonSerializer.Deserialize<Dictionary<string, double?>>(json) ?? [];
+        var values = new Dictionary<string, double>(CatalogFeatureNames.Count, StringComparer.Ordinal);
+        foreach (var name in CatalogFeatureNames)
+        {
+            values[name] = stored.TryGetValue(name, out var v) && v is { } value ? value : double.NaN;
+        }
+
+        return values;
+    }
+
+    private async Task SaveAsync(IReadOnlyList<LoadedModel> models, List<SourceFeatures> rows, float[][] scores, CancellationToken ct)
+    {
+        var nowUtc = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        var ids = rows.Select(r => r.SourceId).ToArray();
+        var existing = await db.Classifications.Where(c => ids.Contains(c.SourceId)).ToListAsync(ct).ConfigureAwait(false);
+        var byKey = existing.ToDictionary(c => (c.SourceId, c.Tag, c.Algorithm));
+        for (var m = 0; m < models.Count; m++)
+        {
+            var tag = models[m].Card.Tag;
+            var algorithm = ModelRegistry.AlgorithmName(models[m].Card.Algorithm);
+            var version = models[m].Card.Version;
+            for (var r = 0; r < rows.Count; r++)
+            {
+                // Never earlier than the features it scored, even if the clock stepped back, so it is not stale again.
+                var createdAtUtc = nowUtc > rows[r].ComputedAtUtc ? nowUtc : rows[r].ComputedAtUtc;
+                if (byKey.TryGetValue((rows[r].SourceId, tag, algorithm), out var row))
+                {
+                    row.Score = scores[m][r];
+                    row.ModelVersion = version;
+                    row.CreatedAtUtc = createdAtUtc;
+                }
+                else
+                {
+                    db.Classifications.Add(new Classification
+                    {
+                        SourceId = rows[r].SourceId,
+                        Tag = tag,
+                        Algorithm = algorithm,
+                        Score = scores[m][r],
+                        ModelVersion = version,
+                        CreatedAtUtc = createdAtUtc,
+                    });
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Scoring {Count} sources with {Models} models")]
+    private static partial void LogStarting(ILogger logger, int count, int models);
+
+    [LoggerMessage(LogLevel.Information, "Scored {Count} sources with {Models} models in {Seconds:F1} s")]
+    private static partial void LogFinished(ILogger logger, int count, int models, double seconds);
+
+    [LoggerMessage(LogLevel.Error, "The scoring job failed; it retries at the next poll")]
+    private static partial void LogFailed(ILogger logger, Exception ex);
+}
