@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.Classifiers;
+using ScopeWeb.Core.Classifiers.Onnx;
 using ScopeWeb.Core.LightCurves;
 using ScopeWeb.Web.Setup;
 
@@ -48,8 +50,11 @@ public sealed class AppFixture : IAsyncLifetime
         }
 
         _dataDir = Directory.CreateTempSubdirectory("scopeweb-browser-");
+        var modelsDir = _dataDir.CreateSubdirectory("models").FullName;
+        WriteOpposedModels(modelsDir);
         App = ScopeWebApp.Build([], b =>
         {
+            b.Configuration["Models:Directory"] = modelsDir;
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Configuration["Database:DataDirectory"] = _dataDir.FullName;
             b.Configuration["Catalog:SimulatedSourcesOnFirstStart"] = "400";
@@ -68,6 +73,37 @@ public sealed class AppFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
         });
+    }
+
+    /// <summary>The tag whose two models the fixture installs.</summary>
+    public const string DisagreeingTag = "vnv";
+
+    /// <summary>
+    /// Two real ONNX models for <see cref="DisagreeingTag"/> that the app's scoring job applies to the catalog: the DNN calls
+    /// faint sources members, the XGB bright ones, so every source far from 17 mag is a disagreement.
+    /// </summary>
+    private static void WriteOpposedModels(string folder)
+    {
+        foreach (var (algorithm, sign) in new[] { (ModelAlgorithm.Dnn, 4f), (ModelAlgorithm.Xgb, -4f) })
+        {
+            var name = $"{DisagreeingTag}_{ModelRegistry.AlgorithmName(algorithm)}";
+            var layer = new DenseLayer(1, 1, [sign], [-17f * sign], DenseActivation.Sigmoid);
+            OnnxModelWriter.Write(OnnxModelWriter.BuildMlp([layer]), Path.Combine(folder, name + ".onnx"));
+            new ModelCard
+            {
+                Tag = DisagreeingTag,
+                Algorithm = algorithm,
+                FeatureNames = ["median"],
+                Scaling = new FeatureScaling { Method = ScalingMethod.None },
+                Imputation = new Dictionary<string, FeatureImputation> { ["median"] = new() { Method = ImputationMethod.Zero } },
+                UsesDmdt = false,
+                Threshold = 0.7,
+                Version = "browser-test-1",
+                TrainingDataHash = "sha256:none",
+                CreatedAtUtc = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero),
+                OnnxFile = name + ".onnx",
+            }.Save(Path.Combine(folder, name + ".json"));
+        }
     }
 
     public async Task DisposeAsync()
