@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.Classifiers;
+using ScopeWeb.Core.Groups;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Import;
 
@@ -42,7 +44,7 @@ public static class CliHost
     }
 
     /// <summary>Builds the service provider for one command run and migrates the catalog.</summary>
-    public static async Task<IHost> StartAsync(ParseResult parse, CancellationToken ct)
+    public static async Task<IHost> StartAsync(ParseResult parse, CancellationToken ct, Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -75,6 +77,9 @@ public static class CliHost
         builder.AddCatalog(initializeOnStart: false);
         builder.AddLightCurveImport();
         builder.AddFeatureExtraction(backgroundJob: false);
+        builder.AddClassifiers(backgroundJob: false);
+        builder.AddSourceGroups();
+        configure?.Invoke(builder);
         var host = builder.Build();
         var factory = host.Services.GetRequiredService<IDbContextFactory<CatalogDb>>();
         await using var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false);

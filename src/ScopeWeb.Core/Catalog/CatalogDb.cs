@@ -15,6 +15,7 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
     public DbSet<Annotation> Annotations => Set<Annotation>();
     public DbSet<SourceGroup> Groups => Set<SourceGroup>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<Training.TrainingRun> TrainingRuns => Set<Training.TrainingRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -93,6 +94,20 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
             e.HasOne(m => m.Group).WithMany(g => g.Members).HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(m => m.Source).WithMany().HasForeignKey(m => m.SourceId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(m => m.SourceId);
+        });
+
+        modelBuilder.Entity<Training.TrainingRun>(e =>
+        {
+            e.ToTable("training_runs");
+            e.Property(r => r.Tag).HasMaxLength(64);
+            e.Property(r => r.Algorithm).HasMaxLength(32);
+            e.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.Dataset).HasMaxLength(1024);
+            e.Property(r => r.DataHash).HasMaxLength(80);
+            e.Property(r => r.CardPath).HasMaxLength(1024);
+            e.Property(r => r.RequestedBy).HasMaxLength(128);
+            e.HasIndex(r => r.State);
+            e.HasIndex(r => new { r.Tag, r.Algorithm });
         });
     }
 }

@@ -5,6 +5,7 @@ using ScopeWeb.Core.Disagreements;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Groups;
 using ScopeWeb.Core.Import;
+using ScopeWeb.Core.Training;
 using ScopeWeb.Web.Components;
 
 namespace ScopeWeb.Web.Setup;
@@ -32,6 +33,7 @@ public static class ScopeWebApp
         builder.AddClassifiers();
         builder.AddSourceGroups();
         builder.AddDisagreements();
+        builder.AddTraining();
         builder.AddScopeUi();
 
         var app = builder.Build();

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ScopeWeb.Core.Catalog;
+
+namespace ScopeWeb.Core.Training;
+
+/// <summary>The run history in the catalog database: every run, from the page or the CLI, with its parameters and outcome.</summary>
+public sealed class TrainingRunStore(IDbContextFactory<CatalogDb> dbFactory, TimeProvider time)
+{
+    internal IDbContextFactory<CatalogDb> DbFactory => dbFactory;
+
+    public async Task<TrainingRun> CreateAsync(TrainingParameters parameters, string requestedBy, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var run = new TrainingRun
+        {
+            Tag = parameters.Tag,
+            Algorithm = parameters.ModelAlgorithm == Classifiers.ModelAlgorithm.Dnn ? "dnn" : "xgb",
+            State = TrainingRunState.Queued,
+            Dataset = parameters.Dataset,
+            Seed = parameters.Seed,
+            ParametersJson = parameters.ToJson(),
+            RequestedBy = requestedBy,
+            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        db.TrainingRuns.Add(run);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        return run;
+    }
+
+    public async Task<TrainingRun?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        return await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Newest first.</summary>
+    public async Task<IReadOnlyList<TrainingRun>> ListAsync(int limit = 200, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        return await db.TrainingRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(limit).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Queued runs, oldest first (what a restarted worker picks up again).</summary>
+    public async Task<IReadOnlyList<long>> QueuedAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        return await db.TrainingRuns.Where(r => r.State == TrainingRunState.Queued).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs left "running" by a process that stopped (a restart, a crash) are marked failed with the reason, so no run
+    /// is ever silently lost. Returns how many.
+    /// </summary>
+    public async Task<int> FailInterruptedAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        return await db.TrainingRuns.Where(r => r.State == TrainingRunState.Running)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.State, TrainingRunState.Failed)
+                .SetProperty(r => r.FinishedAtUtc, now)
+                .SetProperty(r => r.Error, "Interrupted: the server stopped while this run was training. Start it again to repeat it."), ct)
+            .ConfigureAwait(false);
+    }
+
+    public Task MarkRunningAsync(long id, CancellationToken ct = default) => UpdateAsync(id, r =>
+    {
+        r.State = TrainingRunState.Running;
+        r.StartedAtUtc = time.GetUtcNow().UtcDateTime;
+    }, ct);
+
+    public Task SaveHistoryAsync(long id, string dataHash, IReadOnlyList<TrainingStep> history, CancellationToken ct = default) => UpdateAsync(id, r =>
+    {
+        r.DataHash = dataHash;
+        r.HistoryJson = JsonSerializer.Serialize(history, TrainingParameters.Json);
+    }, ct);
+
+    public Task CompleteAsync(long id, TrainingOutcome outcome, CancellationToken ct = default) => UpdateAsync(id, r =>
+    {
+        r.State = TrainingRunState.Succeeded;
+        r.FinishedAtUtc = time.GetUtcNow().UtcDateTime;
+        r.DataHash = outcome.Data.DataHash;
+        r.HistoryJson = JsonSerializer.Serialize(outcome.History, TrainingParameters.Json);
+        r.MetricsJson = outcome.Metrics.ToJson();
+        r.CardPath = outcome.CardPath;
+    }, ct);
+
+    public Task FailAsync(long id, string error, bool cancelled, CancellationToken ct = default) => UpdateAsync(id, r =>
+    {
+        r.State = cancelled ? TrainingRunState.Cancelled : TrainingRunState.Failed;
+        r.FinishedAtUtc = time.GetUtcNow().UtcDateTime;
+        r.Error = error;
+    }, ct);
+
+    public Task MarkPromotedAsync(long id, CancellationToken ct = default) => UpdateAsync(id, r => r.PromotedAtUtc = time.GetUtcNow().UtcDateTime, ct);
+
+    /// <summary>The run's step history.</summary>
+    public static IReadOnlyList<TrainingStep> History(TrainingRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return JsonSerializer.Deserialize<List<TrainingStep>>(run.HistoryJson, TrainingParameters.Json) ?? [];
+    }
+
+    private async Task UpdateAsync(long id, Action<TrainingRun> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        var run = await db.TrainingRuns.SingleAsync(r => r.Id == id, ct).ConfigureAwait(false);
+        change(run);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+    }
+}
