@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScopeWeb.Cli;
 using ScopeWeb.Cli.Bench;
+using ScopeWeb.Cli.Catalog;
 using ScopeWeb.Cli.Classifiers;
 using ScopeWeb.Cli.Features;
 using ScopeWeb.Cli.Import;
@@ -12,6 +13,7 @@ CliHost.AddGlobalOptions(root);
 root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(ImportLightCurvesCommand.Create());
 root.Subcommands.Add(FeaturesCommand.Create());
+root.Subcommands.Add(UpdateCatalogCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());

@@ -55,6 +55,8 @@ public sealed class AppFixture : IAsyncLifetime
         App = ScopeWebApp.Build([], b =>
         {
             b.Configuration["Models:Directory"] = modelsDir;
+            b.Configuration["Training:OutputDirectory"] = Path.Combine(_dataDir.FullName, "trained");
+            b.Configuration["Training:DatasetsDirectory"] = Path.Combine(_dataDir.FullName, "datasets");
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Configuration["Database:DataDirectory"] = _dataDir.FullName;
             b.Configuration["Catalog:SimulatedSourcesOnFirstStart"] = "400";

@@ -23,6 +23,13 @@ public sealed class OnnxClassifier : IDisposable
     /// <summary>Rows per ONNX Runtime call; large enough to amortise call overhead, small enough to stay in cache.</summary>
     public const int MaxBatchRows = 4096;
 
+    /// <summary>
+    /// Rows per ONNX Runtime call for models with a dmdt input. A conv branch's activations for 64 rows stay in the
+    /// caches; at 4096 rows each session's arena grows to ~0.7 GB and keeps it (15.8 GB for 22 ScopeNet sessions), and
+    /// scoring runs ~30× slower per row (<c>scope bench inference</c>, docs/benchmarks.md).
+    /// </summary>
+    public const int MaxDmdtBatchRows = 64;
+
     /// <summary>Values per dmdt image: 26 dm bins × 26 dt bins, row-major (rows = dm bins), as <see cref="DmdtHistogram"/>.</summary>
     public const int DmdtLength = DmdtHistogram.Length;
 
@@ -57,6 +64,9 @@ public sealed class OnnxClassifier : IDisposable
 
     /// <summary>Number of model inputs per row.</summary>
     public int FeatureCount => Preprocessor.FeatureCount;
+
+    /// <summary>Rows per ONNX Runtime call: <see cref="MaxDmdtBatchRows"/> for a model with a dmdt input, else <see cref="MaxBatchRows"/>.</summary>
+    public int BatchRows => UsesDmdt ? MaxDmdtBatchRows : MaxBatchRows;
 
     /// <summary>
     /// Loads a card and its ONNX file (<c>onnx_file</c>, relative to the card's folder). By default ONNX Runtime uses one
@@ -134,9 +144,10 @@ public sealed class OnnxClassifier : IDisposable
         }
 
         using var runOptions = new RunOptions();
-        for (var start = 0; start < rows; start += MaxBatchRows)
+        var batchRows = BatchRows;
+        for (var start = 0; start < rows; start += batchRows)
         {
-            var count = Math.Min(MaxBatchRows, rows - start);
+            var count = Math.Min(batchRows, rows - start);
             using var featureInput = OrtValue.CreateAllocatedTensorValue(
                 OrtAllocator.DefaultInstance, TensorElementType.Float, [count, width]);
             features.Slice(start * width, count * width).CopyTo(featureInput.GetTensorMutableDataAsSpan<float>());

@@ -32,6 +32,14 @@ public abstract class ScopeBunitContext : AsyncBunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<ScopeWeb.Core.Groups.SourceGroups>();
         Services.AddSingleton<ScopeWeb.Core.Disagreements.DisagreementFinder>();
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ScopeWeb.Core.Classifiers.ModelRegistryOptions { Directory = Path.Combine(Path.GetTempPath(), "scopeweb-bunit-models-" + Guid.NewGuid().ToString("N")) }));
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ScopeWeb.Core.Training.TrainingOptions { OutputDirectory = Path.Combine(Path.GetTempPath(), "scopeweb-bunit-trained") }));
+        Services.AddSingleton<ScopeWeb.Core.Training.TrainingRunStore>();
+        Services.AddSingleton<ScopeWeb.Core.Training.TrainingProgress>();
+        Services.AddSingleton<ScopeWeb.Core.Training.ModelPromoter>();
+        // The queue's worker is not started: runs stay queued, which is what the page tests look at.
+        Services.AddSingleton<ScopeWeb.Core.Training.TrainingQueue>();
+        Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<ScopeWeb.Core.Training.TrainingQueue>>(Microsoft.Extensions.Logging.Abstractions.NullLogger<ScopeWeb.Core.Training.TrainingQueue>.Instance);
 
         // The pages run on the interactive server renderer (global InteractiveServer); some work is skipped when prerendering.
         // Last: it resolves the renderer, after which no service can be added.

@@ -58,6 +58,12 @@ public static class CatalogTrainingSet
             .Select(s => new { s.Id, s.ObjId, s.RaDeg, s.DecDeg, s.KnownClass, s.Features!.ValuesJson, s.Features.Dmdt })
             .ToListAsync(ct).ConfigureAwait(false);
 
+        if (rows.Count == 0)
+        {
+            throw new InvalidDataException(
+                "The catalog has no sources with both computed features and a known class yet: wait for the feature job (its progress shows on /sources) or import labelled light curves.");
+        }
+
         string[] names = ["obj_id", SourceIdColumn, "ra", "dec", ClassColumn, .. FeatureSet.FeatureNames, .. LabelColumns, TrainingTable.DmdtColumn];
         var columns = names.ToDictionary(n => n, _ => new string[rows.Count], StringComparer.Ordinal);
         for (var r = 0; r < rows.Count; r++)
