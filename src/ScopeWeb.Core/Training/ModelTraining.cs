@@ -72,6 +72,7 @@ public static class ModelTraining
             TestSize = parameters.TestSize,
             ValidationSize = parameters.ValidationSize,
             Seed = parameters.Seed,
+            Stratify = parameters.Stratify,
             Scaling = parameters.Scaling,
             // The network needs numbers; trees route a missing value by the direction they learned for it.
             Imputation = dnn ? ImputationMethod.Median : ImputationMethod.None,

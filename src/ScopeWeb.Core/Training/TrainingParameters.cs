@@ -35,6 +35,9 @@ public sealed record TrainingParameters
     public double ValidationSize { get; init; } = 0.1;
     public int Seed { get; init; } = 42;
 
+    /// <summary>Split each class separately (SCoPe does not; it helps rare classes).</summary>
+    public bool Stratify { get; init; }
+
     /// <summary><c>min_max</c>, <c>median_std</c> or <c>none</c>.</summary>
     public string ScaleFeatures { get; init; } = "min_max";
 

@@ -29,6 +29,12 @@ public sealed record DatasetOptions
     /// <summary>Missing values: median of the pool (networks need numbers) or none (trees route NaN themselves).</summary>
     public ImputationMethod Imputation { get; init; } = ImputationMethod.Median;
 
+    /// <summary>
+    /// Split each class separately (same fractions per class). SCoPe's split is not stratified; a rare class
+    /// (a few dozen rows) can then leave the validation split without positives and early stopping blind.
+    /// </summary>
+    public bool Stratify { get; init; }
+
     /// <summary>Take the table's dmdt images too.</summary>
     public bool UseDmdt { get; init; }
 }
@@ -111,14 +117,18 @@ public static class DatasetPreparation
         var scaling = new FeatureScaling { Method = options.Scaling, Stats = options.Scaling == ScalingMethod.None ? new Dictionary<string, FeatureStats>() : stats };
         var preprocessor = new FeaturePreprocessor(DraftCard(options.Features, scaling, imputation, options.UseDmdt));
 
-        // Split: shuffle the pool with the seed, test first, then validation from the rest (81/9/10 for 0.1/0.1).
-        var shuffled = Shuffle(pool, options.Seed);
-        var testCount = (int)Math.Ceiling(options.TestSize * shuffled.Length);
-        var test = shuffled[..testCount];
-        var rest = Shuffle(shuffled[testCount..], options.Seed);
-        var validationCount = (int)Math.Ceiling(options.ValidationSize * rest.Length);
-        var validation = rest[..validationCount];
-        var train = rest[validationCount..];
+        int[] train, validation, test;
+        if (options.Stratify)
+        {
+            var parts = new[] { pool.Where(r => targets[r] > 0.5f).ToArray(), pool.Where(r => targets[r] <= 0.5f).ToArray() }
+                .Select(part => Split(part, options)).ToArray();
+            (train, validation, test) = (Merge(parts[0].Train, parts[1].Train), Merge(parts[0].Validation, parts[1].Validation), Merge(parts[0].Test, parts[1].Test));
+            int[] Merge(int[] a, int[] b) => Shuffle([.. a, .. b], options.Seed);
+        }
+        else
+        {
+            (train, validation, test) = Split(pool, options);
+        }
 
         var dropped = 0;
         if (options.Balance is { } balance && balance > 0)
@@ -211,6 +221,16 @@ public static class DatasetPreparation
         }
 
         return (targets, inPool, string.Create(CultureInfo.InvariantCulture, $"{options.Label} > {options.Threshold}"));
+    }
+
+    /// <summary>Shuffle with the seed, test first, then validation from the rest (81/9/10 for 0.1/0.1).</summary>
+    private static (int[] Train, int[] Validation, int[] Test) Split(int[] rows, DatasetOptions options)
+    {
+        var shuffled = Shuffle(rows, options.Seed);
+        var testCount = (int)Math.Ceiling(options.TestSize * shuffled.Length);
+        var rest = Shuffle(shuffled[testCount..], options.Seed);
+        var validationCount = (int)Math.Ceiling(options.ValidationSize * rest.Length);
+        return (rest[validationCount..], rest[..validationCount], shuffled[..testCount]);
     }
 
     private static int[] Shuffle(int[] rows, int seed)

@@ -148,6 +148,16 @@ public sealed class TrainingTable
         return images;
     }
 
+    /// <summary>The given rows as a table of their own (e.g. the training part of a held-out split); the hash covers the source and the rows.</summary>
+    public TrainingTable Subset(IReadOnlyList<int> rows, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var columns = _columns.ToDictionary(c => c.Key, c => rows.Select(r => c.Value[r]).ToArray(), StringComparer.Ordinal);
+        var rowList = string.Join(',', rows.Select(r => r.ToString(CultureInfo.InvariantCulture)));
+        var hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DataHash + "|" + rowList)));
+        return new TrainingTable(sourceName, ColumnNames, columns, hash);
+    }
+
     /// <summary>Reads a CSV (or .csv.gz) training table; the data hash is the file's SHA-256.</summary>
     /// <exception cref="InvalidDataException">The file is empty, a row has the wrong number of cells, or a header repeats.</exception>
     public static TrainingTable ReadCsv(string path)

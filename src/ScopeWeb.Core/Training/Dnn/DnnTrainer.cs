@@ -53,6 +53,7 @@ public static class DnnTrainer
         }
 
         var classWeights = options.ClassWeights ?? DnnClassWeights.FromBalance(train);
+        TorchRuntime.EnsureConfigured();
         TorchGate.Wait(cancellationToken);
         try
         {

@@ -54,6 +54,8 @@ public sealed class ScopeNetModule : nn.Module<Tensor?, Tensor?, Tensor>
     [ComponentName(Name = "score")]
     private readonly Linear _score;
 
+    static ScopeNetModule() => TorchRuntime.EnsureConfigured();
+
     /// <summary>
     /// Builds the network with Keras-default initial weights drawn from torch's process-wide generator (so building a
     /// module while <see cref="DnnTrainer"/> trains elsewhere in the process changes that run's random draws).

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ScopeWeb.Core.Classifiers.Onnx;
+using ScopeWeb.Core.Training.Metrics;
 
 namespace ScopeWeb.Core.Training.Gbdt;
 
@@ -196,11 +197,11 @@ public static class GbdtTrainer
         using var booster = LightGbmBooster.Create(trainSet, parameters);
         booster.AddValidation(validationSet);
         var metrics = booster.EvaluationNames();
-        var aucIndex = MetricIndex(metrics, "auc");
         var lossIndex = MetricIndex(metrics, "binary_logloss");
 
         var history = new List<TrainingStep>();
-        var trainProbabilities = new double[train.Rows];
+        var validationProbabilities = new double[validation.Rows];
+        var validationScores = new float[validation.Rows];
         var bestRound = 0;
         var bestAuc = double.NegativeInfinity;
         var stoppedEarly = false;
@@ -213,10 +214,18 @@ public static class GbdtTrainer
                 break;
             }
 
-            var evaluation = booster.Evaluate(1, metrics.Count);
-            booster.PredictDataset(0, trainProbabilities);
+            // Losses from LightGBM's metric (training rows too: O(n), in parallel). AUC from the validation probabilities with
+            // the project's RocAuc on float32 scores, so it is exactly the AUC of what PredictWithLightGbm and ONNX give.
+            var trainLoss = booster.Evaluate(0, metrics.Count)[lossIndex];
+            var validationLoss = booster.Evaluate(1, metrics.Count)[lossIndex];
+            booster.PredictDataset(1, validationProbabilities);
+            for (var i = 0; i < validationScores.Length; i++)
+            {
+                validationScores[i] = (float)validationProbabilities[i];
+            }
+
             var step = new TrainingStep(
-                round, options.MaxRounds, MeanLogLoss(trainProbabilities, train.Labels), evaluation[lossIndex], evaluation[aucIndex], options.LearningRate);
+                round, options.MaxRounds, trainLoss, validationLoss, RocAuc.Compute(validationScores, validation.Labels), options.LearningRate);
             history.Add(step);
             progress?.Report(step);
 
@@ -259,7 +268,7 @@ public static class GbdtTrainer
         var builder = new StringBuilder();
         void Add(string key, FormattableString value) => builder.Append(key).Append('=').Append(value.ToString(CultureInfo.InvariantCulture)).Append(' ');
         Add("objective", $"binary");
-        Add("metric", $"auc,binary_logloss");
+        Add("metric", $"binary_logloss");
         Add("max_depth", $"{options.MaxDepth}");
         Add("num_leaves", $"{options.NumLeaves}");
         Add("min_sum_hessian_in_leaf", $"{options.MinChildWeight:R}");
@@ -321,18 +330,5 @@ public static class GbdtTrainer
         }
 
         throw new LightGbmException($"LightGBM reports metrics [{string.Join(", ", metrics)}], without '{name}'.");
-    }
-
-    private static double MeanLogLoss(double[] probabilities, float[] labels)
-    {
-        const double epsilon = 1e-15;
-        var sum = 0.0;
-        for (var i = 0; i < probabilities.Length; i++)
-        {
-            var p = Math.Clamp(probabilities[i], epsilon, 1 - epsilon);
-            sum -= labels[i] == 1f ? Math.Log(p) : Math.Log(1 - p);
-        }
-
-        return sum / probabilities.Length;
     }
 }
