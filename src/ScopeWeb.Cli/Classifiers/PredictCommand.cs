@@ -150,7 +150,11 @@ public static class PredictCommand
         }
 
         var featureIndexes = featureColumns.SelectMany(c => c).Distinct().Order().ToArray();
-        var scoreColumns = loaded.Select(m => m.ScoreColumn).ToArray();
+        // A hierarchical model gives one column per leaf class: <tag>_hierarchical_<class>.
+        var outputs = loaded.Select(m => m.Classifier.IsHierarchical ? m.Classifier.Classes.Count : 1).ToArray();
+        var scoreColumns = loaded.SelectMany(m => m.Classifier.IsHierarchical
+            ? m.Classifier.Classes.Select(c => $"{m.ScoreColumn}_{c}")
+            : [m.ScoreColumn]).ToArray();
         var rows = 0L;
         var batchValues = new double[BatchRows][];
         var batchCopied = new string[BatchRows][];
@@ -166,7 +170,7 @@ public static class PredictCommand
         var scores = new float[loaded.Count][];
         for (var m = 0; m < loaded.Count; m++)
         {
-            scores[m] = new float[BatchRows];
+            scores[m] = new float[BatchRows * outputs[m]];
         }
 
         var outputPath = output.FullName;
@@ -228,7 +232,11 @@ public static class PredictCommand
                                 classifier.Preprocessor.Prepare(raw.AsSpan(0, width), prepared.AsSpan(r * width, width));
                             }
 
-                            if (classifier.UsesDmdt)
+                            if (classifier.IsHierarchical)
+                            {
+                                classifier.ScoreClassesPrepared(prepared.AsSpan(0, count * width), scores[m].AsSpan(0, count * outputs[m]));
+                            }
+                            else if (classifier.UsesDmdt)
                             {
                                 classifier.ScorePrepared(
                                     prepared.AsSpan(0, count * width), batchDmdt.AsSpan(0, count * OnnxClassifier.DmdtLength), scores[m].AsSpan(0, count));
@@ -248,7 +256,10 @@ public static class PredictCommand
 
                             for (var m = 0; m < loaded.Count; m++)
                             {
-                                csv.WriteField(scores[m][r].ToString("R", CultureInfo.InvariantCulture));
+                                for (var k = 0; k < outputs[m]; k++)
+                                {
+                                    csv.WriteField(scores[m][(r * outputs[m]) + k].ToString("R", CultureInfo.InvariantCulture));
+                                }
                             }
 
                             await csv.EndRecordAsync(ct).ConfigureAwait(false);

@@ -42,6 +42,8 @@ public sealed class ScoringJobStatus : JobProgress;
 /// <see cref="Classification"/> per source, tag and algorithm with the model's version. A score is stale when it is
 /// missing, was made by another model version, or predates the source's features; only stale sources are scored.
 /// A model needing a feature the catalog does not compute is skipped with a notice (it can still score CSVs).
+/// A hierarchical model stores one row per leaf class (tag = the class name, algorithm <c>hierarchical</c>), as ALeRCE
+/// writes only the leaf probabilities.
 /// </summary>
 public sealed partial class CatalogScoringJob(
     IDbContextFactory<CatalogDb> dbFactory,
@@ -85,6 +87,7 @@ public sealed partial class CatalogScoringJob(
         ArgumentNullException.ThrowIfNull(set);
         var usable = new List<LoadedModel>();
         var notices = new List<string>();
+        var leafOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var model in set.Models)
         {
             var missing = model.Card.FeatureNames.Where(n => !CatalogFeatureNames.Contains(n)).ToList();
@@ -95,6 +98,18 @@ public sealed partial class CatalogScoringJob(
                     $"{model.ScoreColumn} ({Path.GetFileName(model.CardPath)}) is not applied to the catalog: it needs "
                     + $"{(missing.Count == 1 ? "feature" : "features")} the catalog does not compute: {string.Join(", ", missing.Take(8))}{(missing.Count > 8 ? ", …" : "")}."));
                 continue;
+            }
+
+            // Leaf rows are keyed by class name, so two hierarchical models sharing a class would overwrite each other.
+            if (model.Classifier.Classes.FirstOrDefault(leafOwners.ContainsKey) is { } shared)
+            {
+                notices.Add($"{model.ScoreColumn} ({Path.GetFileName(model.CardPath)}) is not applied to the catalog: its class '{shared}' is already scored by {leafOwners[shared]}.");
+                continue;
+            }
+
+            foreach (var leaf in model.Classifier.Classes)
+            {
+                leafOwners[leaf] = model.ScoreColumn;
             }
 
             usable.Add(model);
@@ -177,6 +192,17 @@ public sealed partial class CatalogScoringJob(
         var tag = model.Card.Tag;
         var algorithm = ModelRegistry.AlgorithmName(model.Card.Algorithm);
         var version = model.Card.Version;
+        if (model.Classifier.IsHierarchical)
+        {
+            // Stale unless every leaf class has a current row.
+            var classes = model.Classifier.Classes.ToList();
+            return db.Features
+                .Where(f => f.ValuesJson != "{}")
+                .Where(f => db.Classifications.Count(c => c.SourceId == f.SourceId && classes.Contains(c.Tag) && c.Algorithm == algorithm
+                    && c.ModelVersion == version && c.CreatedAtUtc >= f.ComputedAtUtc) < classes.Count)
+                .Select(f => f.SourceId);
+        }
+
         return db.Features
             .Where(f => f.ValuesJson != "{}")
             .Where(f => !db.Classifications.Any(c => c.SourceId == f.SourceId && c.Tag == tag && c.Algorithm == algorithm
@@ -184,7 +210,10 @@ public sealed partial class CatalogScoringJob(
             .Select(f => f.SourceId);
     }
 
-    /// <summary>Scores of each model (outer index) for each feature row (inner index), in the rows' order.</summary>
+    /// <summary>
+    /// Scores of each model (outer index) for each feature row (inner index), in the rows' order; a hierarchical model's
+    /// are row-major <c>[rows × classes]</c>.
+    /// </summary>
     internal static float[][] Score(IReadOnlyList<LoadedModel> models, IReadOnlyList<SourceFeatures> rows, int maxThreads, CancellationToken ct)
     {
         var values = new Dictionary<string, double>[rows.Count];
@@ -213,6 +242,13 @@ public sealed partial class CatalogScoringJob(
             for (var r = 0; r < rows.Count; r++)
             {
                 classifier.Preprocessor.Prepare(values[r], prepared.AsSpan(r * width, width), $"source {rows[r].SourceId}");
+            }
+
+            if (classifier.IsHierarchical)
+            {
+                scores[m] = new float[rows.Count * classifier.Classes.Count];
+                classifier.ScoreClassesPrepared(prepared, scores[m]);
+                return;
             }
 
             scores[m] = new float[rows.Count];
@@ -248,18 +284,22 @@ public sealed partial class CatalogScoringJob(
         var ids = rows.Select(r => r.SourceId).ToArray();
         var existing = await db.Classifications.Where(c => ids.Contains(c.SourceId)).ToListAsync(ct).ConfigureAwait(false);
         var byKey = existing.ToDictionary(c => (c.SourceId, c.Tag, c.Algorithm));
-        for (var m = 0; m < models.Count; m++)
+        // One stored score per (model, output): the tag's score, or each leaf class's probability.
+        var outputs = models.SelectMany((model, m) => model.Classifier.IsHierarchical
+            ? model.Classifier.Classes.Select((leaf, k) => (Model: m, Tag: leaf, Column: k, Stride: model.Classifier.Classes.Count))
+            : [(Model: m, Tag: model.Card.Tag, Column: 0, Stride: 1)]);
+        foreach (var (m, tag, column, stride) in outputs)
         {
-            var tag = models[m].Card.Tag;
             var algorithm = ModelRegistry.AlgorithmName(models[m].Card.Algorithm);
             var version = models[m].Card.Version;
             for (var r = 0; r < rows.Count; r++)
             {
+                var score = scores[m][(r * stride) + column];
                 // Never earlier than the features it scored, even if the clock stepped back, so it is not stale again.
                 var createdAtUtc = nowUtc > rows[r].ComputedAtUtc ? nowUtc : rows[r].ComputedAtUtc;
                 if (byKey.TryGetValue((rows[r].SourceId, tag, algorithm), out var row))
                 {
-                    row.Score = scores[m][r];
+                    row.Score = score;
                     row.ModelVersion = version;
                     row.CreatedAtUtc = createdAtUtc;
                 }
@@ -270,7 +310,7 @@ public sealed partial class CatalogScoringJob(
                         SourceId = rows[r].SourceId,
                         Tag = tag,
                         Algorithm = algorithm,
-                        Score = scores[m][r],
+                        Score = score,
                         ModelVersion = version,
                         CreatedAtUtc = createdAtUtc,
                     });

@@ -94,6 +94,16 @@ public sealed record FeatureImputation
     };
 }
 
+/// <summary>A top-level class of a hierarchical classifier and its leaf classes, in output order (ALeRCE: Periodic → RRL, CEP, …).</summary>
+public sealed record ClassGroup
+{
+    /// <summary>Top-level class name (e.g. <c>Periodic</c>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Leaf class names of this group, in output order.</summary>
+    public required IReadOnlyList<string> Classes { get; init; }
+}
+
 /// <summary>
 /// The model card: everything needed to score a classifier exactly as it was trained. Stored as JSON with snake_case
 /// property names next to the ONNX file it names (and optionally copied into the ONNX metadata_props).
@@ -135,6 +145,20 @@ public sealed record ModelCard
 
     /// <summary>ONNX file name, relative to the card's folder.</summary>
     public required string OnnxFile { get; init; }
+
+    /// <summary>
+    /// Hierarchical models only: leaf class names in the order of the model's <c>probabilities</c> output (the groups'
+    /// classes concatenated). Absent (null) for binary models.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>
+    /// Hierarchical models only: the top-level classes in the order of the model's <c>top</c> output, each with its leaf
+    /// classes. Absent (null) for binary models.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ClassGroup>? Groups { get; init; }
 
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -309,12 +333,93 @@ public sealed record ModelCard
             Fail("onnx_file", $"must be a relative path ending in .onnx, not '{OnnxFile}'.");
         }
 
+        ValidateTaxonomy(Fail);
+
         void CheckFinite(double? value, string field)
         {
             if (value is { } v && !double.IsFinite(v))
             {
                 Fail(field, "must be a finite number.");
             }
+        }
+    }
+
+    /// <summary>Hierarchical cards need classes = their groups' classes concatenated (each once, ≥ 2 groups); others have neither.</summary>
+    private void ValidateTaxonomy(Action<string, string> fail)
+    {
+        if (Algorithm != ModelAlgorithm.Hierarchical)
+        {
+            if (Classes is not null)
+            {
+                fail("classes", "is only for algorithm hierarchical.");
+            }
+
+            if (Groups is not null)
+            {
+                fail("groups", "is only for algorithm hierarchical.");
+            }
+
+            return;
+        }
+
+        if (UsesDmdt)
+        {
+            fail("uses_dmdt", "a hierarchical model takes features only.");
+        }
+
+        if (Groups is null || Groups.Count < 2)
+        {
+            fail("groups", $"a hierarchical model needs at least 2 top-level groups, not {Groups?.Count ?? 0}.");
+            return;
+        }
+
+        if (Classes is null)
+        {
+            fail("classes", "is required for algorithm hierarchical (the leaf classes in output order).");
+            return;
+        }
+
+        var groupNames = new HashSet<string>(StringComparer.Ordinal);
+        var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var leaves = new List<string>();
+        for (var g = 0; g < Groups.Count; g++)
+        {
+            var group = Groups[g];
+            if (string.IsNullOrWhiteSpace(group.Name))
+            {
+                fail($"groups[{g}].name", "must not be empty.");
+            }
+
+            if (!groupNames.Add(group.Name))
+            {
+                fail($"groups[{g}].name", $"'{group.Name}' is listed twice.");
+            }
+
+            if (group.Classes.Count == 0)
+            {
+                fail($"groups[{g}].classes", $"group '{group.Name}' has no classes.");
+            }
+
+            for (var c = 0; c < group.Classes.Count; c++)
+            {
+                var name = group.Classes[c];
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    fail($"groups[{g}].classes[{c}]", "must not be empty.");
+                }
+
+                if (!groupOf.TryAdd(name, group.Name))
+                {
+                    fail($"groups[{g}].classes[{c}]", $"'{name}' is already in group '{groupOf[name]}'.");
+                }
+
+                leaves.Add(name);
+            }
+        }
+
+        if (!Classes.SequenceEqual(leaves, StringComparer.Ordinal))
+        {
+            fail("classes", $"must be the groups' classes in order ({string.Join(", ", leaves)}), not ({string.Join(", ", Classes)}).");
         }
     }
 

@@ -16,7 +16,9 @@ namespace ScopeWeb.Core.Classifiers;
 /// <c>[N, 1, 26, 26]</c> (torch NCHW) or <c>[N, 26, 26]</c>. Inputs are told apart by shape (names containing
 /// "dmdt"/"feature" settle ties), so models converted with tf2onnx or exported by torch.onnx.export load whatever
 /// their tensors are called. The score is a float output <c>[N]</c>, <c>[N, 1]</c>, or <c>[N, 2]</c> (two-class
-/// softmax, of which column 1 is used).
+/// softmax, of which column 1 is used). A hierarchical card (<see cref="ModelAlgorithm.Hierarchical"/>) instead needs a
+/// float output <c>[N, K]</c> of leaf-class probabilities in the card's <c>classes</c> order (named <c>probabilities</c>
+/// when the model has several outputs), scored with <see cref="ScoreClasses"/> / <see cref="ScoreClassesPrepared"/>.
 /// </remarks>
 public sealed class OnnxClassifier : IDisposable
 {
@@ -61,6 +63,12 @@ public sealed class OnnxClassifier : IDisposable
 
     /// <summary>Whether the model also takes a dmdt image per row (the card's <c>uses_dmdt</c>).</summary>
     public bool UsesDmdt => Card.UsesDmdt;
+
+    /// <summary>Whether the model gives leaf-class probabilities (<see cref="ScoreClasses"/>) rather than one score per row.</summary>
+    public bool IsHierarchical => Card.Algorithm == ModelAlgorithm.Hierarchical;
+
+    /// <summary>Leaf classes of a hierarchical model in output order (the card's <c>classes</c>); empty for a binary model.</summary>
+    public IReadOnlyList<string> Classes => Card.Classes ?? [];
 
     /// <summary>Number of model inputs per row.</summary>
     public int FeatureCount => Preprocessor.FeatureCount;
@@ -119,6 +127,12 @@ public sealed class OnnxClassifier : IDisposable
     /// <exception cref="ArgumentException">The spans' lengths do not fit the row count, or a features-only model got images.</exception>
     public void ScorePrepared(ReadOnlySpan<float> features, ReadOnlySpan<float> dmdt, Span<float> scores)
     {
+        if (IsHierarchical)
+        {
+            throw new InvalidOperationException(
+                $"Model '{Card.Tag}' is hierarchical: it gives {Classes.Count} class probabilities per row, not one score; call ScoreClasses or ScoreClassesPrepared.");
+        }
+
         var width = FeatureCount;
         if (features.Length % width != 0)
         {
@@ -162,6 +176,72 @@ public sealed class OnnxClassifier : IDisposable
             using var outputs = _session.Run(runOptions, _inputNames, dmdtInput is null ? [featureInput] : [featureInput, dmdtInput], _outputNames);
             CopyScores(outputs[0], count, scores.Slice(start, count));
         }
+    }
+
+    /// <summary>
+    /// Scores already prepared rows (row-major <c>[rows × FeatureCount]</c>, imputed and scaled) of a hierarchical model
+    /// into <paramref name="probabilities"/>, row-major <c>[rows × Classes.Count]</c> in <see cref="Classes"/> order.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is not hierarchical.</exception>
+    /// <exception cref="ArgumentException">The spans' lengths do not fit the row count.</exception>
+    public void ScoreClassesPrepared(ReadOnlySpan<float> features, Span<float> probabilities)
+    {
+        if (!IsHierarchical)
+        {
+            throw new InvalidOperationException($"Model '{Card.Tag}' ({ModelRegistry.AlgorithmName(Card.Algorithm)}) gives one score per row; call ScorePrepared.");
+        }
+
+        var width = FeatureCount;
+        var classes = Classes.Count;
+        if (features.Length % width != 0)
+        {
+            throw new ArgumentException($"{features.Length} values are not a whole number of rows of {width} features.", nameof(features));
+        }
+
+        var rows = features.Length / width;
+        if (probabilities.Length != rows * classes)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{rows} rows of {classes} classes need {rows * classes} probabilities, got room for {probabilities.Length}."), nameof(probabilities));
+        }
+
+        using var runOptions = new RunOptions();
+        for (var start = 0; start < rows; start += MaxBatchRows)
+        {
+            var count = Math.Min(MaxBatchRows, rows - start);
+            using var featureInput = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [count, width]);
+            features.Slice(start * width, count * width).CopyTo(featureInput.GetTensorMutableDataAsSpan<float>());
+            using var outputs = _session.Run(runOptions, _inputNames, [featureInput], _outputNames);
+            var shape = outputs[0].GetTensorTypeAndShape().Shape;
+            if (shape is not [var n, var k] || n != count || k != classes)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"Model '{Card.Tag}' returned an output of shape [{string.Join(", ", shape)}] for {count} rows; expected [{count}, {classes}]."));
+            }
+
+            outputs[0].GetTensorDataAsSpan<float>().CopyTo(probabilities.Slice(start * classes, count * classes));
+        }
+    }
+
+    /// <summary>
+    /// Prepares (card order, imputation, scaling) and scores rows of a hierarchical model given as feature name → raw
+    /// value maps; returns row-major <c>[rows × Classes.Count]</c> probabilities in <see cref="Classes"/> order.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A row lacks one of the card's features (the message names row and feature).</exception>
+    /// <exception cref="InvalidOperationException">The model is not hierarchical.</exception>
+    public float[] ScoreClasses(IReadOnlyList<IReadOnlyDictionary<string, double>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var width = FeatureCount;
+        var prepared = new float[rows.Count * width];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            Preprocessor.Prepare(rows[r], prepared.AsSpan(r * width, width), $"row {r}");
+        }
+
+        var probabilities = new float[rows.Count * Classes.Count];
+        ScoreClassesPrepared(prepared, probabilities);
+        return probabilities;
     }
 
     /// <summary>Prepares (card order, imputation, scaling) and scores rows given as feature name → raw value maps.</summary>
@@ -393,7 +473,8 @@ public sealed class OnnxClassifier : IDisposable
             }
         }
 
-        return new Signature(features.Name, dmdtInput, dmdtRowShape, PickOutput(session, onnxPath));
+        var output = card.Algorithm == ModelAlgorithm.Hierarchical ? PickClassesOutput(session, card, onnxPath) : PickOutput(session, onnxPath);
+        return new Signature(features.Name, dmdtInput, dmdtRowShape, output);
     }
 
     /// <summary>The per-row shape of an accepted dmdt layout, or null when <paramref name="node"/> is not one.</summary>
@@ -452,6 +533,28 @@ public sealed class OnnxClassifier : IDisposable
         }
 
         return fitting[0].Name;
+    }
+
+    /// <summary>A hierarchical model's float [N, K] leaf-probability output (K = the card's class count).</summary>
+    private static string PickClassesOutput(InferenceSession session, ModelCard card, string onnxPath)
+    {
+        var classes = card.Classes?.Count ?? 0;
+        var outputs = session.OutputMetadata.Select(pair => (Name: pair.Key, Node: pair.Value)).ToList();
+        var fitting = outputs.Where(output => output.Node.IsTensor && output.Node.ElementDataType == TensorElementType.Float
+            && output.Node.Dimensions is [_, var k] && (k == classes || k < 0)).ToList();
+        if (fitting.FirstOrDefault(output => output.Name == OnnxModelWriter.ProbabilitiesOutputName) is { Name: not null } ours)
+        {
+            return ours.Name;
+        }
+
+        if (fitting.Count == 1)
+        {
+            return fitting[0].Name;
+        }
+
+        throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+            $"{onnxPath}: no output gives the {classes} class probabilities the card lists (classes): expected float32 [N, {classes}] "
+            + $"named '{OnnxModelWriter.ProbabilitiesOutputName}'; the model's outputs are {DescribeAll(outputs)}."));
     }
 
     private static bool IsScoreOutput(NodeMetadata node) =>

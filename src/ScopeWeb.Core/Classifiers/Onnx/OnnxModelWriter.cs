@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf;
 using ScopeWeb.Core.Classifiers.Onnx.Proto;
 
@@ -19,6 +20,12 @@ public static class OnnxModelWriter
 
     /// <summary>Name of the model output.</summary>
     public const string OutputName = "score";
+
+    /// <summary>Name of a hierarchical model's leaf-probability output, float32 [N, leaves].</summary>
+    public const string ProbabilitiesOutputName = "probabilities";
+
+    /// <summary>Name of a hierarchical model's top-level output, float32 [N, groups].</summary>
+    public const string TopOutputName = "top";
 
     /// <summary>metadata_props key holding the model card JSON, when one is attached.</summary>
     public const string ModelCardMetadataKey = "scopeweb.model_card";
@@ -92,6 +99,119 @@ public static class OnnxModelWriter
         ArgumentNullException.ThrowIfNull(model);
         model.Validate();
 
+        var graph = new GraphProto { Name = "scopeweb_tree_ensemble" };
+        graph.Input.Add(OnnxGraph.FloatBatchTensor(InputName, model.FeatureCount));
+        graph.Node.Add(TreeEnsembleNode("trees", InputName, "margin", [model]));
+        graph.Node.Add(OnnxGraph.Node("Sigmoid", "sigmoid", ["margin"], [OutputName]));
+        graph.Output.Add(OnnxGraph.FloatBatchTensor(OutputName, 1));
+        return Wrap(graph, useMlDomain: true, metadata);
+    }
+
+    /// <summary>
+    /// A hierarchical classifier (ALeRCE's product rule) from one-vs-rest tree ensembles: input <c>features</c> [N, F],
+    /// outputs <c>top</c> [N, G] and <c>probabilities</c> [N, K] with P(leaf) = P_top(group) × P_child(leaf | group).
+    /// Each level is one multi-target TreeEnsembleRegressor (target j = binary model j) → Sigmoid → divided by its row
+    /// sum, so the one-vs-rest probabilities of a level sum to 1; a group's child probabilities are multiplied by its top
+    /// column (Slice) and the groups are concatenated in order.
+    /// </summary>
+    /// <param name="top">One binary model per group (≥ 2), in group order.</param>
+    /// <param name="children">
+    /// Per group, one binary model per leaf class in leaf order; an empty list for a group with a single leaf class,
+    /// whose probability is then the group's top probability.
+    /// </param>
+    /// <param name="metadata">Optional metadata_props, e.g. the model card JSON.</param>
+    public static ModelProto BuildHierarchical(
+        IReadOnlyList<TreeEnsembleModel> top,
+        IReadOnlyList<IReadOnlyList<TreeEnsembleModel>> children,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(top);
+        ArgumentNullException.ThrowIfNull(children);
+        if (top.Count < 2)
+        {
+            throw new ArgumentException($"A hierarchical model needs at least 2 top-level models, got {top.Count}.", nameof(top));
+        }
+
+        if (children.Count != top.Count)
+        {
+            throw new ArgumentException($"{children.Count} child model lists for {top.Count} groups.", nameof(children));
+        }
+
+        var featureCount = top[0].FeatureCount;
+        foreach (var (model, index) in top.Concat(children.SelectMany(c => c)).Select((m, i) => (m, i)))
+        {
+            model.Validate();
+            if (model.FeatureCount != featureCount)
+            {
+                throw new ArgumentException($"Binary model {index} takes {model.FeatureCount} features, the first takes {featureCount}.", nameof(children));
+            }
+        }
+
+        for (var g = 0; g < children.Count; g++)
+        {
+            if (children[g].Count == 1)
+            {
+                throw new ArgumentException(
+                    $"Group {g} has one child model: a group with one leaf class takes none (its probability is the top one), a group with K ≥ 2 takes K.",
+                    nameof(children));
+            }
+        }
+
+        var graph = new GraphProto { Name = "scopeweb_hierarchical" };
+        graph.Input.Add(OnnxGraph.FloatBatchTensor(InputName, featureCount));
+        graph.Initializer.Add(Int64Tensor("axes.classes", [1]));
+        // Guards the division when every sigmoid of a level underflows to 0 (margins below about −88); never met in practice.
+        graph.Initializer.Add(OnnxGraph.FloatTensor("sum.floor", [1e-30f]));
+        AddNormalisedLevel(graph, "top", top, TopOutputName);
+
+        var leaves = new List<string>();
+        var leafCount = 0;
+        for (var g = 0; g < children.Count; g++)
+        {
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"group{g}");
+            graph.Initializer.Add(Int64Tensor(prefix + ".start", [g]));
+            graph.Initializer.Add(Int64Tensor(prefix + ".end", [g + 1]));
+            graph.Node.Add(OnnxGraph.Node("Slice", prefix + ".top", [TopOutputName, prefix + ".start", prefix + ".end", "axes.classes"], [prefix + ".top"]));
+            if (children[g].Count == 0)
+            {
+                leaves.Add(prefix + ".top");
+                leafCount++;
+                continue;
+            }
+
+            AddNormalisedLevel(graph, prefix + ".child", children[g], prefix + ".child");
+            graph.Node.Add(OnnxGraph.Node("Mul", prefix + ".leaves", [prefix + ".child", prefix + ".top"], [prefix + ".leaves"]));
+            leaves.Add(prefix + ".leaves");
+            leafCount += children[g].Count;
+        }
+
+        var concat = OnnxGraph.Node("Concat", "leaves", [.. leaves], [ProbabilitiesOutputName]);
+        concat.Attribute.Add(OnnxGraph.Int("axis", 1));
+        graph.Node.Add(concat);
+        graph.Output.Add(OnnxGraph.FloatBatchTensor(ProbabilitiesOutputName, leafCount));
+        graph.Output.Add(OnnxGraph.FloatBatchTensor(TopOutputName, top.Count));
+        return Wrap(graph, useMlDomain: true, metadata);
+    }
+
+    /// <summary>Multi-target trees → Sigmoid → each row divided by its sum (ReduceSum takes its axes as an input from opset 13).</summary>
+    private static void AddNormalisedLevel(GraphProto graph, string prefix, IReadOnlyList<TreeEnsembleModel> models, string output)
+    {
+        graph.Node.Add(TreeEnsembleNode(prefix + ".trees", InputName, prefix + ".margin", models));
+        graph.Node.Add(OnnxGraph.Node("Sigmoid", prefix + ".sigmoid", [prefix + ".margin"], [prefix + ".binary"]));
+        var sum = OnnxGraph.Node("ReduceSum", prefix + ".sum", [prefix + ".binary", "axes.classes"], [prefix + ".sum"]);
+        sum.Attribute.Add(OnnxGraph.Int("keepdims", 1));
+        graph.Node.Add(sum);
+        graph.Node.Add(OnnxGraph.Node("Max", prefix + ".denominator", [prefix + ".sum", "sum.floor"], [prefix + ".denominator"]));
+        graph.Node.Add(OnnxGraph.Node("Div", prefix + ".normalise", [prefix + ".binary", prefix + ".denominator"], [output]));
+    }
+
+    /// <summary>
+    /// ai.onnx.ml TreeEnsembleRegressor (v3, aggregate SUM) with one target per model: output [N, models], target j =
+    /// Σ model j's leaves + its base margin. Missing values follow <see cref="TreeNode.MissingGoesLeft"/> through
+    /// nodes_missing_value_tracks_true.
+    /// </summary>
+    private static NodeProto TreeEnsembleNode(string name, string input, string output, IReadOnlyList<TreeEnsembleModel> models)
+    {
         var treeIds = new List<long>();
         var nodeIds = new List<long>();
         var featureIds = new List<long>();
@@ -100,45 +220,50 @@ public static class OnnxModelWriter
         var trueIds = new List<long>();
         var falseIds = new List<long>();
         var missingTrue = new List<long>();
+        var targetIds = new List<long>();
         var targetTreeIds = new List<long>();
         var targetNodeIds = new List<long>();
         var targetWeights = new List<float>();
 
-        for (var t = 0; t < model.Trees.Count; t++)
+        var t = 0;
+        for (var target = 0; target < models.Count; target++)
         {
-            var tree = model.Trees[t];
-            for (var n = 0; n < tree.Count; n++)
+            foreach (var tree in models[target].Trees)
             {
-                var node = tree[n];
-                treeIds.Add(t);
-                nodeIds.Add(n);
-                if (node.IsLeaf)
+                for (var n = 0; n < tree.Count; n++)
                 {
-                    featureIds.Add(0);
-                    modes.Add("LEAF");
-                    values.Add(0f);
-                    trueIds.Add(0);
-                    falseIds.Add(0);
-                    missingTrue.Add(0);
-                    targetTreeIds.Add(t);
-                    targetNodeIds.Add(n);
-                    targetWeights.Add(node.LeafValue);
+                    var node = tree[n];
+                    treeIds.Add(t);
+                    nodeIds.Add(n);
+                    if (node.IsLeaf)
+                    {
+                        featureIds.Add(0);
+                        modes.Add("LEAF");
+                        values.Add(0f);
+                        trueIds.Add(0);
+                        falseIds.Add(0);
+                        missingTrue.Add(0);
+                        targetIds.Add(target);
+                        targetTreeIds.Add(t);
+                        targetNodeIds.Add(n);
+                        targetWeights.Add(node.LeafValue);
+                    }
+                    else
+                    {
+                        featureIds.Add(node.FeatureIndex);
+                        modes.Add(node.Rule == TreeSplitRule.LessThan ? "BRANCH_LT" : "BRANCH_LEQ");
+                        values.Add(node.Threshold);
+                        trueIds.Add(node.Left);
+                        falseIds.Add(node.Right);
+                        missingTrue.Add(node.MissingGoesLeft ? 1 : 0);
+                    }
                 }
-                else
-                {
-                    featureIds.Add(node.FeatureIndex);
-                    modes.Add(node.Rule == TreeSplitRule.LessThan ? "BRANCH_LT" : "BRANCH_LEQ");
-                    values.Add(node.Threshold);
-                    trueIds.Add(node.Left);
-                    falseIds.Add(node.Right);
-                    missingTrue.Add(node.MissingGoesLeft ? 1 : 0);
-                }
+
+                t++;
             }
         }
 
-        var graph = new GraphProto { Name = "scopeweb_tree_ensemble" };
-        graph.Input.Add(OnnxGraph.FloatBatchTensor(InputName, model.FeatureCount));
-        var trees = OnnxGraph.Node("TreeEnsembleRegressor", "trees", [InputName], ["margin"], OnnxGraph.MlDomain);
+        var trees = OnnxGraph.Node("TreeEnsembleRegressor", name, [input], [output], OnnxGraph.MlDomain);
         trees.Attribute.Add(OnnxGraph.Ints("nodes_treeids", treeIds));
         trees.Attribute.Add(OnnxGraph.Ints("nodes_nodeids", nodeIds));
         trees.Attribute.Add(OnnxGraph.Ints("nodes_featureids", featureIds));
@@ -149,16 +274,22 @@ public static class OnnxModelWriter
         trees.Attribute.Add(OnnxGraph.Ints("nodes_missing_value_tracks_true", missingTrue));
         trees.Attribute.Add(OnnxGraph.Ints("target_treeids", targetTreeIds));
         trees.Attribute.Add(OnnxGraph.Ints("target_nodeids", targetNodeIds));
-        trees.Attribute.Add(OnnxGraph.Ints("target_ids", targetTreeIds.Select(_ => 0L)));
+        trees.Attribute.Add(OnnxGraph.Ints("target_ids", targetIds));
         trees.Attribute.Add(OnnxGraph.Floats("target_weights", targetWeights));
-        trees.Attribute.Add(OnnxGraph.Int("n_targets", 1));
+        trees.Attribute.Add(OnnxGraph.Int("n_targets", models.Count));
         trees.Attribute.Add(OnnxGraph.String("aggregate_function", "SUM"));
         trees.Attribute.Add(OnnxGraph.String("post_transform", "NONE"));
-        trees.Attribute.Add(OnnxGraph.Floats("base_values", [model.BaseMargin]));
-        graph.Node.Add(trees);
-        graph.Node.Add(OnnxGraph.Node("Sigmoid", "sigmoid", ["margin"], [OutputName]));
-        graph.Output.Add(OnnxGraph.FloatBatchTensor(OutputName, 1));
-        return Wrap(graph, useMlDomain: true, metadata);
+        trees.Attribute.Add(OnnxGraph.Floats("base_values", models.Select(m => m.BaseMargin)));
+        return trees;
+    }
+
+    /// <summary>An int64 initializer (Slice bounds, ReduceSum axes).</summary>
+    private static TensorProto Int64Tensor(string name, long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        return tensor;
     }
 
     /// <summary>
