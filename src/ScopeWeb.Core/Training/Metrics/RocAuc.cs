@@ -16,53 +16,15 @@ public static class RocAuc
             throw new ArgumentException($"{scores.Length} scores for {labels.Length} labels.", nameof(scores));
         }
 
-        var order = new int[scores.Length];
-        var keys = new float[scores.Length];
-        for (var i = 0; i < order.Length; i++)
+        for (var i = 0; i < scores.Length; i++)
         {
             if (float.IsNaN(scores[i]))
             {
                 throw new ArgumentException($"Score {i} is NaN; the ROC AUC needs a number for every row.", nameof(scores));
             }
-
-            order[i] = i;
-            keys[i] = scores[i];
         }
 
-        Array.Sort(keys, order);
-
-        // Rank sum of the positives, every run of tied scores sharing its mean rank (1-based).
-        double positiveRankSum = 0;
-        long positives = 0;
-        var start = 0;
-        while (start < keys.Length)
-        {
-            var end = start + 1;
-            while (end < keys.Length && keys[end] == keys[start])
-            {
-                end++;
-            }
-
-            var meanRank = (start + 1 + end) / 2.0;
-            for (var k = start; k < end; k++)
-            {
-                if (labels[order[k]] > 0.5f)
-                {
-                    positiveRankSum += meanRank;
-                    positives++;
-                }
-            }
-
-            start = end;
-        }
-
-        long negatives = keys.Length - positives;
-        if (positives == 0 || negatives == 0)
-        {
-            return double.NaN;
-        }
-
-        var u = positiveRankSum - positives * (positives + 1) / 2.0;
-        return u / ((double)positives * negatives);
+        // One implementation of the AUC in the project: the trapezoid under the exact ROC curve (ties half credit).
+        return ClassificationMetrics.Roc(scores, labels, maxCurvePoints: 2).Auc;
     }
 }
