@@ -17,6 +17,7 @@ root.Subcommands.Add(UpdateCatalogCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(ExportTrainingSetCommand.Create());
 root.Subcommands.Add(TrainHierarchicalCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
