@@ -9,7 +9,11 @@ public static class BenchCommand
     {
         var bench = new Command("bench", "Measure ScopeWeb's speed targets (results for docs/benchmarks.md).");
         bench.Subcommands.Add(CatalogQueryBench.Create());
+        bench.Subcommands.Add(DnnEpochBench.Create());
+        bench.Subcommands.Add(GbdtTrainBench.Create());
         bench.Subcommands.Add(ImportBench.Create());
+        bench.Subcommands.Add(InferenceBench.Create());
+        bench.Subcommands.Add(LinearAccuracyBench.Create());
         bench.Subcommands.Add(PeriodSearchBench.Create());
         return bench;
     }

@@ -116,6 +116,7 @@ public static class ModelTraining
                 ColsampleByTree = parameters.ColsampleByTree,
                 MaxRounds = parameters.MaxRounds,
                 EarlyStoppingRounds = parameters.EarlyStoppingRounds,
+                EarlyStoppingMetric = parameters.StoppingMetric,
                 ScalePosWeight = parameters.WeightPerClass ? null : 1.0,
                 Seed = parameters.Seed,
                 Threads = parameters.Threads,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Training.Data;
+using ScopeWeb.Core.Training.Gbdt;
 
 namespace ScopeWeb.Core.Training;
 
@@ -60,6 +61,9 @@ public sealed record TrainingParameters
     public int MaxRounds { get; init; } = 999;
     public int EarlyStoppingRounds { get; init; } = 10;
 
+    /// <summary>Validation metric of the trees' early stopping: <c>auc</c> (SCoPe) or <c>logloss</c>.</summary>
+    public string EarlyStoppingMetric { get; init; } = "auc";
+
     /// <summary>CPU threads for training; 0 = all cores.</summary>
     public int Threads { get; init; }
 
@@ -87,6 +91,15 @@ public sealed record TrainingParameters
         _ => throw new InvalidDataException($"Unknown algorithm '{Algorithm}': use dnn or xgb."),
     };
 
+    /// <summary>The trees' early-stopping metric.</summary>
+    [JsonIgnore]
+    public GbdtStoppingMetric StoppingMetric => EarlyStoppingMetric.ToLowerInvariant() switch
+    {
+        "auc" => GbdtStoppingMetric.Auc,
+        "logloss" or "log_loss" or "binary_logloss" => GbdtStoppingMetric.LogLoss,
+        _ => throw new InvalidDataException($"Unknown early-stopping metric '{EarlyStoppingMetric}': use auc or logloss."),
+    };
+
     public ScalingMethod Scaling => ScaleFeatures.ToLowerInvariant() switch
     {
         "min_max" or "minmax" => ScalingMethod.MinMax,
@@ -112,6 +125,7 @@ public sealed record TrainingParameters
         {
             _ = ModelAlgorithm;
             _ = Scaling;
+            _ = StoppingMetric;
         }
         catch (InvalidDataException ex)
         {
@@ -129,7 +143,7 @@ public sealed record TrainingParameters
         Check(MaxDepth is >= 1 and <= 16, "max_depth is 1 to 16.");
         Check(Eta is > 0 and <= 1, "eta is in (0, 1].");
         Check(Subsample is > 0 and <= 1 && ColsampleByTree is > 0 and <= 1, "subsample and colsample_bytree are in (0, 1].");
-        Check(MaxRounds >= 1 && EarlyStoppingRounds >= 1, "Rounds and early-stopping rounds are at least 1.");
+        Check(MaxRounds >= 1 && EarlyStoppingRounds >= 0, "Rounds are at least 1, early-stopping rounds at least 0 (0 = off: all rounds are kept).");
         return problems;
     }
 

@@ -25,6 +25,12 @@ public sealed record GbdtTrainingOptions
     /// </summary>
     public int MinDataInLeaf { get; init; } = 1;
 
+    /// <summary>
+    /// L2 penalty on leaf values (XGBoost's <c>lambda</c>, default 1, which SCoPe leaves as is → LightGBM lambda_l2, whose own
+    /// default is 0). Both libraries use it the same way: leaf = −G / (H + λ), and in the split gain.
+    /// </summary>
+    public double L2Regularization { get; init; } = 1;
+
     /// <summary>Shrinkage per round (eta).</summary>
     public double LearningRate { get; init; } = 0.3;
 
@@ -42,6 +48,13 @@ public sealed record GbdtTrainingOptions
     /// 0 trains all <see cref="MaxRounds"/> and keeps them all.
     /// </summary>
     public int EarlyStoppingRounds { get; init; } = 10;
+
+    /// <summary>
+    /// What early stopping watches on the validation split: AUC (SCoPe's eval_metric, the default) or the log-loss. AUC only
+    /// ranks, so it saturates after a few rounds while the probabilities are still far from calibrated; the log-loss keeps
+    /// improving until the probabilities are right, which matters when scores of several models are compared (arg-max).
+    /// </summary>
+    public GbdtStoppingMetric EarlyStoppingMetric { get; init; } = GbdtStoppingMetric.Auc;
 
     /// <summary>Weight of positive rows; null uses negatives / positives of the training split, as SCoPe does.</summary>
     public double? ScalePosWeight { get; init; }
@@ -74,6 +87,7 @@ public sealed record GbdtTrainingOptions
         Require(MaxDepth is >= 1 and <= 16, nameof(MaxDepth), "1..16", MaxDepth);
         Require(MinChildWeight >= 0 && double.IsFinite(MinChildWeight), nameof(MinChildWeight), "≥ 0", MinChildWeight);
         Require(MinDataInLeaf >= 1, nameof(MinDataInLeaf), "≥ 1", MinDataInLeaf);
+        Require(L2Regularization >= 0 && double.IsFinite(L2Regularization), nameof(L2Regularization), "≥ 0", L2Regularization);
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), "> 0", LearningRate);
         Require(Subsample is > 0 and <= 1, nameof(Subsample), "in (0, 1]", Subsample);
         Require(ColsampleByTree is > 0 and <= 1, nameof(ColsampleByTree), "in (0, 1]", ColsampleByTree);
@@ -83,6 +97,16 @@ public sealed record GbdtTrainingOptions
         Require(Threads >= 0, nameof(Threads), "≥ 0 (0 = all cores)", Threads);
         Require(MaxBin >= 2, nameof(MaxBin), "≥ 2", MaxBin);
     }
+}
+
+/// <summary>The validation metric early stopping watches.</summary>
+public enum GbdtStoppingMetric
+{
+    /// <summary>Area under the ROC curve, higher is better (SCoPe).</summary>
+    Auc,
+
+    /// <summary>Binary log-loss, lower is better.</summary>
+    LogLoss,
 }
 
 /// <summary>What a GBDT run produced: the best round's trees, LightGBM's own model, and the per-round history.</summary>
@@ -105,7 +129,7 @@ public sealed class GbdtTrainingResult
     /// <summary>Trees of rounds 1..<see cref="BestRound"/> only, ready for <see cref="OnnxModelWriter.BuildTreeEnsemble"/>.</summary>
     public TreeEnsembleModel Model { get; }
 
-    /// <summary>The kept round count: the round with the best validation AUC (or the last round without early stopping).</summary>
+    /// <summary>The kept round count: the round with the best validation metric (or the last round without early stopping).</summary>
     public int BestRound { get; }
 
     /// <summary>Validation AUC after <see cref="BestRound"/>.</summary>
@@ -204,6 +228,7 @@ public static class GbdtTrainer
         var validationScores = new float[validation.Rows];
         var bestRound = 0;
         var bestAuc = double.NegativeInfinity;
+        var bestLoss = double.PositiveInfinity;
         var stoppedEarly = false;
         for (var round = 1; round <= options.MaxRounds; round++)
         {
@@ -230,9 +255,13 @@ public static class GbdtTrainer
             progress?.Report(step);
 
             // Strictly better only, as XGBoost's and LightGBM's early stopping: a tie keeps the earlier, smaller model.
-            if (step.ValidationAuc > bestAuc || options.EarlyStoppingRounds == 0)
+            var improved = options.EarlyStoppingMetric == GbdtStoppingMetric.LogLoss
+                ? step.ValidationLoss < bestLoss
+                : step.ValidationAuc > bestAuc;
+            if (improved || options.EarlyStoppingRounds == 0)
             {
                 bestAuc = step.ValidationAuc;
+                bestLoss = step.ValidationLoss;
                 bestRound = round;
             }
             else if (round - bestRound >= options.EarlyStoppingRounds)
@@ -273,6 +302,7 @@ public static class GbdtTrainer
         Add("num_leaves", $"{options.NumLeaves}");
         Add("min_sum_hessian_in_leaf", $"{options.MinChildWeight:R}");
         Add("min_data_in_leaf", $"{options.MinDataInLeaf}");
+        Add("lambda_l2", $"{options.L2Regularization:R}");
         Add("learning_rate", $"{options.LearningRate:R}");
         Add("bagging_fraction", $"{options.Subsample:R}");
         Add("bagging_freq", $"{(options.Subsample < 1 ? 1 : 0)}");

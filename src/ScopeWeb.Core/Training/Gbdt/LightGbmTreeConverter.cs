@@ -17,6 +17,9 @@ namespace ScopeWeb.Core.Training.Gbdt;
 /// that fall between the float and the double), so <c>x ≤ f ⇔ (double)x ≤ t</c> for every float x.</item>
 /// <item>Missing values: <c>missing_type "NaN"</c> sends NaN the <c>default_left</c> way; <c>"None"</c> (the feature had no
 /// NaN in training) makes LightGBM read NaN as 0, so NaN goes left exactly when <c>0 ≤ threshold</c>.</item>
+/// <item>LightGBM's prediction reads |x| ≤ 1e-35 as 0, and it does split at ±1e-35 (the bin edges around 0); a threshold
+/// within that band is moved to the band's edge (<see cref="FloatThreshold"/>), so e.g. x = −1e-35 goes right at t = −1e-35
+/// as in LightGBM. Found by the export test's rows placed exactly on thresholds.</item>
 /// <item><c>missing_type "Zero"</c> (zero_as_missing=true also routes |x| ≤ 1e-35 to the default side) and categorical
 /// (<c>"=="</c>) splits cannot be written as one BRANCH_LEQ node and are refused; the trainer never produces them.</item>
 /// </list>
@@ -47,11 +50,33 @@ public static class LightGbmTreeConverter
         }
     }
 
+    /// <summary>
+    /// LightGBM's kZeroThreshold (1e-35f): when it predicts, inputs with |x| ≤ this are read as 0 (its dense rows are
+    /// turned into sparse ones), and bin boundaries around 0 sit at ±this value.
+    /// </summary>
+    public const double ZeroThreshold = 1e-35f;
+
     /// <summary>The largest float not above <paramref name="threshold"/>, so <c>x ≤ result</c> ⇔ <c>(double)x ≤ threshold</c> for float x.</summary>
     public static float RoundThresholdDown(double threshold)
     {
         var rounded = (float)threshold;
         return rounded > threshold ? MathF.BitDecrement(rounded) : rounded;
+    }
+
+    /// <summary>
+    /// The float threshold f for which <c>x ≤ f</c> holds exactly when LightGBM's prediction sends a (non-NaN) float x left:
+    /// LightGBM tests <c>x' ≤ t</c> with <c>x' = 0</c> when |x| ≤ <see cref="ZeroThreshold"/>, else x. For |t| beyond the
+    /// zero band that is <see cref="RoundThresholdDown"/>(t); for t in [0, z) everything up to z goes left (f = z); for
+    /// t in [−z, 0) only x &lt; −z does (f = the float below −z). Splits at −z are real: LightGBM puts a bin boundary there.
+    /// </summary>
+    public static float FloatThreshold(double threshold)
+    {
+        if (threshold >= ZeroThreshold || threshold < -ZeroThreshold)
+        {
+            return RoundThresholdDown(threshold);
+        }
+
+        return threshold >= 0 ? (float)ZeroThreshold : MathF.BitDecrement(-(float)ZeroThreshold);
     }
 
     private sealed class Reader(string source)
@@ -166,7 +191,7 @@ public static class LightGbmTreeConverter
             nodes.Add(default);
             var left = AddNode(Property(node, "left_child", path), $"{path}.left_child", featureCount, nodes);
             var right = AddNode(Property(node, "right_child", path), $"{path}.right_child", featureCount, nodes);
-            nodes[index] = new TreeNode(feature, RoundThresholdDown(threshold), TreeSplitRule.LessOrEqual, left, right, missingGoesLeft, 0f);
+            nodes[index] = new TreeNode(feature, FloatThreshold(threshold), TreeSplitRule.LessOrEqual, left, right, missingGoesLeft, 0f);
             return index;
         }
 
