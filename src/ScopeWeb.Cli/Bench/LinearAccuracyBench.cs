@@ -12,110 +12,198 @@ namespace ScopeWeb.Cli.Bench;
 /// <c>scope bench linear-accuracy</c>: the classifier stage on real labels. LINEAR's periodic variables (5 classes),
 /// a stratified 30% test split; one one-vs-rest classifier per class (SCoPe's one model per tag), the class is the
 /// arg-max of the scores. Reports accuracy and macro-F1 for the trees, the network and their mean (SCoPe keeps both
-/// scores), and with <c>--peer</c> runs scikit-learn's random forest and xgboost on the same split in the same run.
+/// scores), for one or several split seeds, and with <c>--peer</c> runs scikit-learn's random forest and xgboost on the
+/// same splits in the same run. <c>--tuning</c> never touches the test split: it scores a stratified 30% carved out of
+/// the training part instead, so settings can be chosen without looking at the test rows.
 /// </summary>
 public static class LinearAccuracyBench
 {
     private static readonly string[] Features = ["ug", "gi", "iK", "JK", "logP", "Ampl", "skew", "kurt", "magMed", "nObs"];
 
+    /// <summary>Colours over wider baselines, computed from the row's own adjacent colours (u−i, g−K, u−K).</summary>
+    private static readonly (string Name, string[] Sum)[] DerivedColours =
+        [("ui", ["ug", "gi"]), ("gK", ["gi", "iK"]), ("uK", ["ug", "gi", "iK"])];
+
     public static Command Create()
     {
         var data = new Option<FileInfo>("--data") { Description = "linear_features_labeled.csv", DefaultValueFactory = _ => new FileInfo(Path.Combine("..", "shared", "data", "linear_periodic_features", "linear_features_labeled.csv")) };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
+        var seeds = new Option<string>("--seeds", "--seed") { Description = "Comma-separated split seeds; each is a separate stratified 70/30 split.", DefaultValueFactory = _ => "42" };
         var peer = new Option<bool>("--peer") { Description = "Also run tools/bench/linear_peers.py (sklearn random forest, xgboost) on the same split." };
+        var tuning = new Option<bool>("--tuning") { Description = "Score a stratified 30% of the training part instead of the test split (for choosing settings)." };
+        var algorithms = new Option<string>("--algorithms") { Description = "Comma-separated: xgb, dnn.", DefaultValueFactory = _ => "xgb,dnn" };
         var maxDepth = new Option<int>("--max-depth") { DefaultValueFactory = _ => 5 };
         var eta = new Option<double>("--eta") { DefaultValueFactory = _ => 0.1 };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 200 };
-        var algorithms = new Option<string>("--algorithms") { Description = "Comma-separated: xgb, dnn.", DefaultValueFactory = _ => "xgb,dnn" };
         var subsample = new Option<double>("--subsample") { DefaultValueFactory = _ => 0.8 };
-        var earlyStopping = new Option<int>("--early-stopping-rounds") { DefaultValueFactory = _ => 30 };
+        var maxRounds = new Option<int>("--max-rounds") { DefaultValueFactory = _ => 999 };
+        var earlyStopping = new Option<int>("--early-stopping-rounds") { Description = "0 = off (all --max-rounds kept).", DefaultValueFactory = _ => 30 };
+        var stoppingMetric = new Option<string>("--early-stopping-metric") { Description = "auc (SCoPe) or logloss (default here: calibrated scores for the arg-max).", DefaultValueFactory = _ => "logloss" };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 200 };
+        var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 30 };
+        var learningRate = new Option<double>("--learning-rate") { Description = "DNN Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var scaling = new Option<string>("--scale-features") { Description = "DNN scaling: min_max or median_std.", DefaultValueFactory = _ => "min_max" };
         var features = new Option<string?>("--features") { Description = "Feature columns (default: all ten)." };
+        var derived = new Option<bool>("--derived-colours") { Description = "Add u−i, g−K and u−K (sums of the row's adjacent colours)." };
         var weightPerClass = new Option<bool>("--weight-per-class") { Description = "SCoPe's weight_per_class (rare classes weigh more)." };
         var internalTest = new Option<double>("--internal-test-size") { Description = "Share of the 70% each training run holds back as its own test split (the 30% is the real test).", DefaultValueFactory = _ => 0.02 };
         var validation = new Option<double>("--validation-size") { Description = "Share of the rest used for early stopping.", DefaultValueFactory = _ => 0.15 };
         var command = new Command("linear-accuracy", "One-vs-rest accuracy and macro-F1 on LINEAR's labelled periodic variables (stratified 30% test).")
         {
-            data, seed, peer, maxDepth, eta, epochs, algorithms, subsample, earlyStopping, features, weightPerClass, internalTest, validation,
+            data, seeds, peer, tuning, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
+            epochs, patience, learningRate, scaling, features, derived, weightPerClass, internalTest, validation,
         };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var file = parse.GetValue(data)!;
             var table = TrainingTable.ReadCsv(file.FullName);
-            var classes = table.Text("class_name").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            var (train, test) = StratifiedSplit(table.Text("class_name"), 0.3, parse.GetValue(seed));
-            var trainTable = table.Subset(train, file.Name + " (70% train)");
-            var testTable = table.Subset(test, file.Name + " (30% test)");
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{file.Name}: {table.Rows:N0} rows, classes {string.Join(", ", classes)}; train {train.Length:N0}, test {test.Length:N0} (stratified, seed {parse.GetValue(seed)})")).ConfigureAwait(false);
-
-            using var scratch = new TempFolder();
-            var results = new Dictionary<string, float[][]>(StringComparer.Ordinal);
             var chosen = parse.GetValue(features) is { } f ? f.Split(',', StringSplitOptions.TrimEntries) : Features;
-            foreach (var algorithm in parse.GetValue(algorithms)!.Split(',', StringSplitOptions.TrimEntries))
+            if (parse.GetValue(derived))
             {
-                var clock = Stopwatch.StartNew();
-                var scores = new float[classes.Length][];
-                for (var c = 0; c < classes.Length; c++)
+                table = WithDerivedColours(table);
+                chosen = [.. chosen, .. DerivedColours.Select(d => d.Name)];
+            }
+
+            var classes = table.Text("class_name").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            var splitSeeds = parse.GetValue(seeds)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            var summary = new Dictionary<string, List<(double Accuracy, double MacroF1)>>(StringComparer.Ordinal);
+            void Record(string name, double accuracy, double macroF1)
+            {
+                if (!summary.TryGetValue(name, out var list))
                 {
-                    var parameters = new TrainingParameters
-                    {
-                        Tag = "c" + c.ToString(CultureInfo.InvariantCulture),
-                        Algorithm = algorithm,
-                        Dataset = file.FullName,
-                        Label = "class_name=" + classes[c],
-                        Features = chosen,
-                        Seed = parse.GetValue(seed),
-                        ConvBranch = false,
-                        Epochs = parse.GetValue(epochs),
-                        Patience = 20,
-                        MaxDepth = parse.GetValue(maxDepth),
-                        Eta = parse.GetValue(eta),
-                        Subsample = parse.GetValue(subsample),
-                        ColsampleByTree = parse.GetValue(subsample),
-                        EarlyStoppingRounds = parse.GetValue(earlyStopping),
-                        WeightPerClass = parse.GetValue(weightPerClass),
-                        TestSize = parse.GetValue(internalTest),
-                        Stratify = true,
-                        ValidationSize = parse.GetValue(validation),
-                    };
-                    var outcome = ModelTraining.Train(parameters, trainTable, scratch.Path, ct: ct);
-                    using var classifier = OnnxClassifier.Load(outcome.CardPath);
-                    scores[c] = classifier.Score(Rows(testTable, chosen));
+                    summary[name] = list = [];
                 }
 
-                results[algorithm] = scores;
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{algorithm}: {classes.Length} one-vs-rest models trained in {clock.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
+                list.Add((accuracy, macroF1));
             }
 
-            if (results.ContainsKey("xgb") && results.ContainsKey("dnn"))
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{file.Name}: {table.Rows:N0} rows, classes {string.Join(", ", classes)}; features {string.Join(", ", chosen)}")).ConfigureAwait(false);
+            await output.WriteLineAsync("| seed | classifier | accuracy | macro-F1 |").ConfigureAwait(false);
+            await output.WriteLineAsync("|---:|---|---:|---:|").ConfigureAwait(false);
+            foreach (var seed in splitSeeds)
             {
-                results["mean of xgb and dnn"] = [.. Enumerable.Range(0, classes.Length).Select(c => results["xgb"][c].Zip(results["dnn"][c], (a, b) => (a + b) / 2).ToArray())];
+                var (train, test) = StratifiedSplit(table.Text("class_name"), 0.3, seed);
+                if (parse.GetValue(tuning))
+                {
+                    // The test rows are dropped; a 30% of the training part (another seed) plays their role.
+                    var trainLabels = table.Subset(train, "train").Text("class_name");
+                    var (innerTrain, innerTest) = StratifiedSplit(trainLabels, 0.3, seed + 1000);
+                    (train, test) = ([.. innerTrain.Select(i => train[i])], [.. innerTest.Select(i => train[i])]);
+                }
+
+                var trainTable = table.Subset(train, file.Name + " (train)");
+                var testTable = table.Subset(test, file.Name + " (test)");
+                using var scratch = new TempFolder();
+                var results = new Dictionary<string, float[][]>(StringComparer.Ordinal);
+                foreach (var algorithm in parse.GetValue(algorithms)!.Split(',', StringSplitOptions.TrimEntries))
+                {
+                    var scores = new float[classes.Length][];
+                    for (var c = 0; c < classes.Length; c++)
+                    {
+                        var parameters = new TrainingParameters
+                        {
+                            Tag = "c" + c.ToString(CultureInfo.InvariantCulture),
+                            Algorithm = algorithm,
+                            Dataset = file.FullName,
+                            Label = "class_name=" + classes[c],
+                            Features = chosen,
+                            Seed = seed,
+                            ConvBranch = false,
+                            Epochs = parse.GetValue(epochs),
+                            Patience = parse.GetValue(patience),
+                            LearningRate = parse.GetValue(learningRate),
+                            ScaleFeatures = parse.GetValue(scaling)!,
+                            MaxDepth = parse.GetValue(maxDepth),
+                            Eta = parse.GetValue(eta),
+                            Subsample = parse.GetValue(subsample),
+                            ColsampleByTree = parse.GetValue(subsample),
+                            MaxRounds = parse.GetValue(maxRounds),
+                            EarlyStoppingRounds = parse.GetValue(earlyStopping),
+                            EarlyStoppingMetric = parse.GetValue(stoppingMetric)!,
+                            WeightPerClass = parse.GetValue(weightPerClass),
+                            TestSize = parse.GetValue(internalTest),
+                            Stratify = true,
+                            ValidationSize = parse.GetValue(validation),
+                            Threads = 1,
+                        };
+                        var outcome = ModelTraining.Train(parameters, trainTable, scratch.Path, ct: ct);
+                        using var classifier = OnnxClassifier.Load(outcome.CardPath);
+                        scores[c] = classifier.Score(Rows(testTable, chosen));
+                    }
+
+                    results[algorithm] = scores;
+                }
+
+                if (results.ContainsKey("xgb") && results.ContainsKey("dnn"))
+                {
+                    results["mean of xgb and dnn"] = [.. Enumerable.Range(0, classes.Length).Select(c => results["xgb"][c].Zip(results["dnn"][c], (a, b) => (a + b) / 2).ToArray())];
+                }
+
+                var truth = testTable.Text("class_name").Select(t => Array.IndexOf(classes, t)).ToArray();
+                foreach (var (name, scores) in results)
+                {
+                    var predicted = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, classes.Length).MaxBy(c => scores[c][i])).ToArray();
+                    var (accuracy, macroF1) = Score(truth, predicted, classes.Length);
+                    Record("ScopeWeb " + name, accuracy, macroF1);
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {seed} | ScopeWeb {name} | {accuracy:F4} | {macroF1:F4} |")).ConfigureAwait(false);
+                }
+
+                if (parse.GetValue(peer))
+                {
+                    var splitFile = Path.Combine(scratch.Path, "split.json");
+                    await File.WriteAllTextAsync(splitFile, JsonSerializer.Serialize(new { train, test, features = Features }), ct).ConfigureAwait(false);
+                    var psi = new ProcessStartInfo("/usr/bin/python3", ["tools/bench/linear_peers.py", file.FullName, splitFile]) { RedirectStandardOutput = true };
+                    using var process = Process.Start(psi)!;
+                    var lines = (await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                    await process.WaitForExitAsync(ct).ConfigureAwait(false);
+                    foreach (var line in lines)
+                    {
+                        // "| name | accuracy | macro-F1 |"
+                        var cells = line.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                        Record(cells[0], double.Parse(cells[1], CultureInfo.InvariantCulture), double.Parse(cells[2], CultureInfo.InvariantCulture));
+                        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {seed} {line}")).ConfigureAwait(false);
+                    }
+                }
             }
 
-            var truth = testTable.Text("class_name").Select(t => Array.IndexOf(classes, t)).ToArray();
-            await output.WriteLineAsync("| classifier | accuracy | macro-F1 |").ConfigureAwait(false);
-            await output.WriteLineAsync("|---|---:|---:|").ConfigureAwait(false);
-            foreach (var (name, scores) in results)
+            if (splitSeeds.Length > 1)
             {
-                var predicted = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, classes.Length).MaxBy(c => scores[c][i])).ToArray();
-                var (accuracy, macroF1) = Score(truth, predicted, classes.Length);
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| ScopeWeb {name} | {accuracy:F4} | {macroF1:F4} |")).ConfigureAwait(false);
-            }
-
-            if (parse.GetValue(peer))
-            {
-                var splitFile = Path.Combine(scratch.Path, "split.json");
-                await File.WriteAllTextAsync(splitFile, JsonSerializer.Serialize(new { train, test, features = Features }), ct).ConfigureAwait(false);
-                var psi = new ProcessStartInfo("/usr/bin/python3", ["tools/bench/linear_peers.py", file.FullName, splitFile]) { RedirectStandardOutput = true };
-                using var process = Process.Start(psi)!;
-                await output.WriteAsync(await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
-                await process.WaitForExitAsync(ct).ConfigureAwait(false);
+                await output.WriteLineAsync().ConfigureAwait(false);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"| classifier ({splitSeeds.Length} seeds) | accuracy mean ± sd | min | macro-F1 mean ± sd | min |")).ConfigureAwait(false);
+                await output.WriteLineAsync("|---|---:|---:|---:|---:|").ConfigureAwait(false);
+                foreach (var (name, list) in summary)
+                {
+                    var (am, asd) = MeanSd(list.Select(r => r.Accuracy));
+                    var (fm, fsd) = MeanSd(list.Select(r => r.MacroF1));
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"| {name} | {am:F4} ± {asd:F4} | {list.Min(r => r.Accuracy):F4} | {fm:F4} ± {fsd:F4} | {list.Min(r => r.MacroF1):F4} |")).ConfigureAwait(false);
+                }
             }
 
             return 0;
         });
         return command;
+    }
+
+    private static (double Mean, double Sd) MeanSd(IEnumerable<double> values)
+    {
+        var v = values.ToArray();
+        var mean = v.Average();
+        return (mean, v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)));
+    }
+
+    private static TrainingTable WithDerivedColours(TrainingTable table)
+    {
+        var columns = table.ColumnNames.ToDictionary(c => c, c => table.Text(c).ToArray(), StringComparer.Ordinal);
+        foreach (var (name, sum) in DerivedColours)
+        {
+            var parts = sum.Select(table.Numbers).ToArray();
+            columns[name] = [.. Enumerable.Range(0, table.Rows).Select(r => parts.Sum(p => p[r]).ToString("R", CultureInfo.InvariantCulture))];
+        }
+
+        return new TrainingTable(table.SourceName, [.. table.ColumnNames, .. DerivedColours.Select(d => d.Name)], columns, table.DataHash + "+colours");
     }
 
     private static List<IReadOnlyDictionary<string, double>> Rows(TrainingTable table, IReadOnlyList<string> features)
