@@ -29,6 +29,7 @@ public static class TrainCommand
         var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 3e-4 };
         var seed = new Option<int>("--random_state", "--random-state") { Description = "Seed of the split, the initial weights and the shuffling.", DefaultValueFactory = _ => 42 };
         var scale = new Option<string>("--scale_features", "--scale-features") { Description = "min_max, median_std or none.", DefaultValueFactory = _ => "min_max" };
+        var featureStats = new Option<string?>("--feature_stats", "--feature-stats") { Description = "JSON table of scaling statistics per feature (SCoPe's config feature_stats); default: computed from the data." };
         var threshold = new Option<double>("--threshold") { Description = "A row is positive when its label is above this.", DefaultValueFactory = _ => 0.7 };
         var balance = new Option<double?>("--balance") { Description = "Down-sample the training majority to at most this × the minority." };
         var weightPerClass = new Option<bool>("--weight_per_class", "--weight-per-class") { Description = "Weight classes by frequency." };
@@ -53,7 +54,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a SCoPe classifier (DNN or gradient-boosted trees) and export it to ONNX with its model card.")
         {
-            tag, dataset, algorithm, label, features, batchSize, epochs, patience, lr, seed, scale, threshold, balance, weightPerClass, conv, dense,
+            tag, dataset, algorithm, label, features, batchSize, epochs, patience, lr, seed, scale, featureStats, threshold, balance, weightPerClass, conv, dense,
             testSize, valSize, maxDepth, eta, subsample, colsample, rounds, earlyStopping, save, outputDir, promote, models, verbose, gpu, preTrained, threads,
         };
         command.SetAction(async (parse, ct) =>
@@ -75,6 +76,7 @@ public static class TrainCommand
                 LearningRate = parse.GetValue(lr),
                 Seed = parse.GetValue(seed),
                 ScaleFeatures = parse.GetValue(scale)!,
+                FeatureStatsPath = parse.GetValue(featureStats),
                 Threshold = parse.GetValue(threshold),
                 Balance = parse.GetValue(balance),
                 WeightPerClass = parse.GetValue(weightPerClass),

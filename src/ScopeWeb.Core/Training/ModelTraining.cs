@@ -74,6 +74,7 @@ public static class ModelTraining
             Seed = parameters.Seed,
             Stratify = parameters.Stratify,
             Scaling = parameters.Scaling,
+            FeatureStats = parameters.LoadFeatureStats(),
             // The network needs numbers; trees route a missing value by the direction they learned for it.
             Imputation = dnn ? ImputationMethod.Median : ImputationMethod.None,
             UseDmdt = usesDmdt,

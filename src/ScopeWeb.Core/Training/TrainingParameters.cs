@@ -39,6 +39,12 @@ public sealed record TrainingParameters
     /// <summary>Split each class separately (SCoPe does not; it helps rare classes).</summary>
     public bool Stratify { get; init; }
 
+    /// <summary>
+    /// A JSON file of scaling statistics per feature (<c>{"median": {"min": …, "max": …, "median": …, "mean": …, "std": …}}</c>,
+    /// SCoPe's config <c>feature_stats</c> table); null = computed from the labelled pool, as SCoPe does by default.
+    /// </summary>
+    public string? FeatureStatsPath { get; init; }
+
     /// <summary><c>min_max</c>, <c>median_std</c> or <c>none</c>.</summary>
     public string ScaleFeatures { get; init; } = "min_max";
 
@@ -175,6 +181,31 @@ public sealed record TrainingParameters
             ?? (string.Equals(Dataset, CatalogDataset, StringComparison.Ordinal) ? ScopeTags.Catalog : ScopeTags.Find(Tag)?.FeatureSet ?? ScopeTags.Phenomenological);
         return ScopeTags.FeatureSet(setName) ?? throw new InvalidDataException(
             $"Unknown feature set '{setName}': use {ScopeTags.Phenomenological}, {ScopeTags.Ontological}, {ScopeTags.Catalog} or --features a,b,c.");
+    }
+
+    /// <summary>The statistics of <see cref="FeatureStatsPath"/>, or null when none is given.</summary>
+    /// <exception cref="InvalidDataException">The file is missing or not a feature → statistics map (file and field named).</exception>
+    public IReadOnlyDictionary<string, FeatureStats>? LoadFeatureStats()
+    {
+        if (FeatureStatsPath is null)
+        {
+            return null;
+        }
+
+        if (!File.Exists(FeatureStatsPath))
+        {
+            throw new InvalidDataException($"{FeatureStatsPath}: file not found (--feature_stats).");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, FeatureStats>>(File.ReadAllText(FeatureStatsPath), ModelCard.JsonOptions)
+                ?? throw new InvalidDataException($"{FeatureStatsPath}: the feature statistics are JSON null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{FeatureStatsPath}: not a feature statistics table at '{ex.Path}': {ex.Message}", ex);
+        }
     }
 
     /// <summary>The time tag SCoPe names saved models with (UTC <c>yyyyMMdd_HHmmss</c>).</summary>

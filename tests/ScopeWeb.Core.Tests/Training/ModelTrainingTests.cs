@@ -83,6 +83,26 @@ public class ModelTrainingTests
     }
 
     [Fact]
+    public void A_feature_stats_table_replaces_the_pools_statistics_on_the_card()
+    {
+        using var folder = new ScratchFolder();
+        var stats = Path.Combine(folder.Path, "feature_stats.json");
+        File.WriteAllText(stats, """{"amp": {"min": 0, "max": 2, "median": 0.5, "mean": 0.6, "std": 0.3}, "period": {"min": 0.1, "max": 10, "median": 1, "mean": 2, "std": 1}}""");
+
+        var outcome = ModelTraining.Train(Xgb() with { FeatureStatsPath = stats }, TrainingTestData.Table(300), folder.Path);
+
+        var card = ModelCard.Load(outcome.CardPath);
+        Assert.Equal((0.0, 2.0), (card.Scaling.Stats["amp"].Min, card.Scaling.Stats["amp"].Max));
+        // A feature the table lacks stays unscaled, as with SCoPe's config table.
+        Assert.False(card.Scaling.Stats.ContainsKey("noise"));
+
+        File.WriteAllText(stats, """{"amp": {"min": "low"}}""");
+        var error = Assert.Throws<InvalidDataException>(() => ModelTraining.Train(Xgb() with { FeatureStatsPath = stats }, TrainingTestData.Table(300), folder.Path));
+        Assert.Contains("feature_stats.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("amp", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Conv_branch_without_dmdt_is_a_clear_error()
     {
         using var folder = new ScratchFolder();
