@@ -20,7 +20,9 @@ public sealed partial class DisagreementsPageTests(AppFixture app, ITestOutputHe
         var tag = AppFixture.DisagreeingTag;
 
         // The background jobs compute features, then scores; the page fills in when the scoring run finishes.
-        await page.GotoAsync(app.BaseUrl + "/disagreements?tag=" + tag);
+        // Training-set members are included: another test may promote a model trained on this catalog, and the
+        // training-set group (SCoPe's one training set for every tag) would then hide every source.
+        await page.GotoAsync(app.BaseUrl + "/disagreements?training=include&tag=" + tag);
         await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
         await page.WaitForFunctionAsync(
             "() => document.querySelectorAll('.disagreement-row').length > 0 && !document.querySelector('#scoring-progress')",

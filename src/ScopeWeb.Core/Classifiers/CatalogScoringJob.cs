@@ -52,34 +52,13 @@ public sealed partial class CatalogScoringJob(
     CatalogSeeding seeding,
     IOptions<ScoringJobOptions> options,
     TimeProvider time,
-    ILogger<CatalogScoringJob> logger) : BackgroundService
+    ILogger<CatalogScoringJob> logger) : CatalogPollingJob(seeding, status, time, logger)
 {
     private static readonly HashSet<string> CatalogFeatureNames = new(FeatureSet.FeatureNames, StringComparer.Ordinal);
 
     private (string Models, int Features, DateTime? LastFeaturesUtc, int Scores)? _upToDateAt;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await seeding.Completion.WaitAsync(stoppingToken).ConfigureAwait(false);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogFailed(logger, ex);
-                status.Finish(time.GetUtcNow().UtcDateTime, ex.Message);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(options.Value.PollIntervalSeconds), time, stoppingToken).ConfigureAwait(false);
-        }
-    }
+    protected override TimeSpan PollInterval => TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
 
     /// <summary>The models of <paramref name="set"/> the catalog can score, and a notice for each it cannot.</summary>
     public static (IReadOnlyList<LoadedModel> Usable, IReadOnlyList<string> Notices) UsableModels(ModelSet set)
@@ -120,7 +99,7 @@ public sealed partial class CatalogScoringJob(
     }
 
     /// <summary>Scores every stale source; returns how many sources were scored.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         using var lease = registry.Acquire();
         var (models, notices) = UsableModels(lease.Set);
@@ -181,7 +160,7 @@ public sealed partial class CatalogScoringJob(
             status.Report(done, done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3));
         }
 
-        status.Finish(time.GetUtcNow().UtcDateTime);
+        status.Finish(Time.GetUtcNow().UtcDateTime);
         LogFinished(logger, done, models.Count, clock.Elapsed.TotalSeconds);
         return done;
     }
@@ -279,7 +258,7 @@ public sealed partial class CatalogScoringJob(
 
     private async Task SaveAsync(IReadOnlyList<LoadedModel> models, List<SourceFeatures> rows, float[][] scores, CancellationToken ct)
     {
-        var nowUtc = time.GetUtcNow().UtcDateTime;
+        var nowUtc = Time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
         var ids = rows.Select(r => r.SourceId).ToArray();
         var existing = await db.Classifications.Where(c => ids.Contains(c.SourceId)).ToListAsync(ct).ConfigureAwait(false);
@@ -327,6 +306,4 @@ public sealed partial class CatalogScoringJob(
     [LoggerMessage(LogLevel.Information, "Scored {Count} sources with {Models} models in {Seconds:F1} s")]
     private static partial void LogFinished(ILogger logger, int count, int models, double seconds);
 
-    [LoggerMessage(LogLevel.Error, "The scoring job failed; it retries at the next poll")]
-    private static partial void LogFailed(ILogger logger, Exception ex);
 }

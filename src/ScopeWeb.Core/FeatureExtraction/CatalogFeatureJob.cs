@@ -48,35 +48,14 @@ public sealed partial class CatalogFeatureJob(
     CatalogSeeding seeding,
     IOptions<FeatureJobOptions> options,
     TimeProvider time,
-    ILogger<CatalogFeatureJob> logger) : BackgroundService
+    ILogger<CatalogFeatureJob> logger) : CatalogPollingJob(seeding, status, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await seeding.Completion.WaitAsync(stoppingToken).ConfigureAwait(false);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogFailed(logger, ex);
-                status.Finish(time.GetUtcNow().UtcDateTime, ex.Message);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(options.Value.PollIntervalSeconds), time, stoppingToken).ConfigureAwait(false);
-        }
-    }
+    protected override TimeSpan PollInterval => TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
 
     private (int Sources, int Features, DateTime? LastLightCurveChangeUtc)? _upToDateAt;
 
     /// <summary>Brings every stale source up to date; returns how many were computed.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var o = options.Value;
         int pending;
@@ -108,7 +87,7 @@ public sealed partial class CatalogFeatureJob(
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var batchStartUtc = time.GetUtcNow().UtcDateTime;
+            var batchStartUtc = Time.GetUtcNow().UtcDateTime;
             List<Source> batch;
             await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
             {
@@ -131,7 +110,7 @@ public sealed partial class CatalogFeatureJob(
             status.Report(Math.Min(done, pending), done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3));
         }
 
-        status.Finish(time.GetUtcNow().UtcDateTime);
+        status.Finish(Time.GetUtcNow().UtcDateTime);
         LogFinished(logger, done, clock.Elapsed.TotalSeconds);
         return done;
     }
@@ -198,8 +177,6 @@ public sealed partial class CatalogFeatureJob(
     [LoggerMessage(LogLevel.Information, "Features of {Count} sources computed in {Seconds:F1} s")]
     private static partial void LogFinished(ILogger logger, int count, double seconds);
 
-    [LoggerMessage(LogLevel.Error, "The feature job failed; it retries at the next poll")]
-    private static partial void LogFailed(ILogger logger, Exception ex);
 }
 
 public static class FeatureExtractionServiceCollectionExtensions

@@ -90,14 +90,5 @@ public sealed class SimulateCommandTests : IDisposable
 
     private CatalogDb OpenCatalog() => new CatalogDbFactory(DatabaseProvider.Sqlite, Connection).CreateDbContext();
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var root = new RootCommand("scope");
-        CliHost.AddGlobalOptions(root);
-        root.Subcommands.Add(SimulateCommand.Create());
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(SimulateCommand.Create(), args);
 }

@@ -78,16 +78,7 @@ public sealed class TrainCommandTests : IDisposable
         return path;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var root = new RootCommand("scope");
-        CliHost.AddGlobalOptions(root);
-        root.Subcommands.Add(TrainCommand.Create());
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(TrainCommand.Create(), args);
 
     public void Dispose()
     {

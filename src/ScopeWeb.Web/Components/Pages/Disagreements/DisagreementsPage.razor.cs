@@ -130,7 +130,14 @@ public sealed partial class DisagreementsPage
 
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
     {
-        var next = DisagreementPageState.Parse(new Uri(e.Location).Query);
+        // Leaving the page (a clicked point opens a source) also raises this; only this page's URLs carry its state.
+        var location = new Uri(e.Location);
+        if (!location.AbsolutePath.TrimEnd('/').EndsWith("/disagreements", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var next = DisagreementPageState.Parse(location.Query);
         if (next.Tag is null)
         {
             next = next with { Tag = _state.Tag };
