@@ -45,10 +45,12 @@ public static class LinearAccuracyBench
         var derived = new Option<bool>("--derived-colours") { Description = "Add u−i, g−K and u−K (sums of the row's adjacent colours)." };
         var weightPerClass = new Option<bool>("--weight-per-class") { Description = "SCoPe's weight_per_class (rare classes weigh more)." };
         var internalTest = new Option<double>("--internal-test-size") { Description = "Share of the 70% each training run holds back as its own test split (the 30% is the real test).", DefaultValueFactory = _ => 0.02 };
+        var targets = new Option<FileInfo?>("--targets") { Description = "allLINEARfinal_targets.dat.gz: join its SDSS colours and light-curve scatter (gr, ri, iz, std, rms, Lchi2) by LINEAR object id." };
+        var modelSeeds = new Option<int>("--model-seeds") { Description = "Models per tag, each with its own random state, their scores averaged (SCoPe's loop trains every tag with ten).", DefaultValueFactory = _ => 1 };
         var validation = new Option<double>("--validation-size") { Description = "Share of the rest used for early stopping.", DefaultValueFactory = _ => 0.15 };
         var command = new Command("linear-accuracy", "One-vs-rest accuracy and macro-F1 on LINEAR's labelled periodic variables (stratified 30% test).")
         {
-            data, seeds, peer, tuning, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
+            data, seeds, peer, tuning, modelSeeds, targets, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
             epochs, patience, learningRate, scaling, features, derived, weightPerClass, internalTest, validation,
         };
         command.SetAction(async (parse, ct) =>
@@ -61,6 +63,12 @@ public static class LinearAccuracyBench
             {
                 table = WithDerivedColours(table);
                 chosen = [.. chosen, .. DerivedColours.Select(d => d.Name)];
+            }
+
+            if (parse.GetValue(targets) is { } targetsFile)
+            {
+                table = WithTargetColumns(table, targetsFile.FullName);
+                chosen = [.. chosen, .. TargetColumns.Select(t => t.Name)];
             }
 
             var classes = table.Text("class_name").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -100,6 +108,7 @@ public static class LinearAccuracyBench
                 {
                     var scores = new float[classes.Length][];
                     for (var c = 0; c < classes.Length; c++)
+                    for (var k = 0; k < parse.GetValue(modelSeeds); k++)
                     {
                         var parameters = new TrainingParameters
                         {
@@ -108,7 +117,7 @@ public static class LinearAccuracyBench
                             Dataset = file.FullName,
                             Label = "class_name=" + classes[c],
                             Features = chosen,
-                            Seed = seed,
+                            Seed = seed + (1000 * k),
                             ConvBranch = false,
                             Epochs = parse.GetValue(epochs),
                             Patience = parse.GetValue(patience),
@@ -129,7 +138,12 @@ public static class LinearAccuracyBench
                         };
                         var outcome = ModelTraining.Train(parameters, trainTable, scratch.Path, ct: ct);
                         using var classifier = OnnxClassifier.Load(outcome.CardPath);
-                        scores[c] = classifier.Score(Rows(testTable, chosen));
+                        var modelScores = classifier.Score(Rows(testTable, chosen));
+                        scores[c] ??= new float[modelScores.Length];
+                        for (var i = 0; i < modelScores.Length; i++)
+                        {
+                            scores[c][i] += modelScores[i] / parse.GetValue(modelSeeds);
+                        }
                     }
 
                     results[algorithm] = scores;
@@ -204,6 +218,36 @@ public static class LinearAccuracyBench
         }
 
         return new TrainingTable(table.SourceName, [.. table.ColumnNames, .. DerivedColours.Select(d => d.Name)], columns, table.DataHash + "+colours");
+    }
+
+    /// <summary>Columns of allLINEARfinal_targets (Ivezić 2011) joined by object id: name and 0-based whitespace field.</summary>
+    private static readonly (string Name, int Field)[] TargetColumns = [("gr", 7), ("ri", 8), ("iz", 9), ("std", 12), ("rms", 13), ("Lchi2", 14)];
+
+    private static TrainingTable WithTargetColumns(TrainingTable table, string path)
+    {
+        using var stream = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(stream);
+        var byId = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.StartsWith('#') || line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            byId[fields[0]] = fields;
+        }
+
+        var ids = table.Text("LINEARobjectID");
+        var columns = table.ColumnNames.ToDictionary(c => c, c => table.Text(c).ToArray(), StringComparer.Ordinal);
+        foreach (var (name, field) in TargetColumns)
+        {
+            // An object missing from the targets file gets empty (missing) values rather than being dropped.
+            columns[name] = [.. ids.Select(id => byId.TryGetValue(id, out var f) ? f[field] : "")];
+        }
+
+        return new TrainingTable(table.SourceName, [.. table.ColumnNames, .. TargetColumns.Select(t => t.Name)], columns, table.DataHash + "+targets");
     }
 
     private static List<IReadOnlyDictionary<string, double>> Rows(TrainingTable table, IReadOnlyList<string> features)
