@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need (Debian chromium, PostgreSQL), starts PostgreSQL on
+# Runs every test: installs what the tests need (Debian chromium, PostgreSQL, the GNU OpenMP runtime LightGBM loads), starts PostgreSQL on
 # loopback, runs `dotnet test` on the solution and ends with one line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+ldconfig -p 2>/dev/null | grep -q 'libgomp.so.1' || need+=(libgomp1)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need[*]} (apt)…"
