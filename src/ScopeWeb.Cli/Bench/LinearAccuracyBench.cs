@@ -46,11 +46,12 @@ public static class LinearAccuracyBench
         var weightPerClass = new Option<bool>("--weight-per-class") { Description = "SCoPe's weight_per_class (rare classes weigh more)." };
         var internalTest = new Option<double>("--internal-test-size") { Description = "Share of the 70% each training run holds back as its own test split (the 30% is the real test).", DefaultValueFactory = _ => 0.02 };
         var targets = new Option<FileInfo?>("--targets") { Description = "allLINEARfinal_targets.dat.gz: join its SDSS colours and light-curve scatter (gr, ri, iz, std, rms, Lchi2) by LINEAR object id." };
+        var xgbWeights = new Option<string?>("--xgb-weights") { Description = "Also report weighted means w·XGB + (1−w)·DNN for these w (comma-separated), e.g. 0.6,0.7,0.8." };
         var modelSeeds = new Option<int>("--model-seeds") { Description = "Models per tag, each with its own random state, their scores averaged (SCoPe's loop trains every tag with ten).", DefaultValueFactory = _ => 1 };
         var validation = new Option<double>("--validation-size") { Description = "Share of the rest used for early stopping.", DefaultValueFactory = _ => 0.15 };
         var command = new Command("linear-accuracy", "One-vs-rest accuracy and macro-F1 on LINEAR's labelled periodic variables (stratified 30% test).")
         {
-            data, seeds, peer, tuning, modelSeeds, targets, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
+            data, seeds, peer, tuning, modelSeeds, targets, xgbWeights, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
             epochs, patience, learningRate, scaling, features, derived, weightPerClass, internalTest, validation,
         };
         command.SetAction(async (parse, ct) =>
@@ -152,6 +153,12 @@ public static class LinearAccuracyBench
                 if (results.ContainsKey("xgb") && results.ContainsKey("dnn"))
                 {
                     results["mean of xgb and dnn"] = [.. Enumerable.Range(0, classes.Length).Select(c => results["xgb"][c].Zip(results["dnn"][c], (a, b) => (a + b) / 2).ToArray())];
+                    foreach (var w in (parse.GetValue(xgbWeights) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                        .Select(t => float.Parse(t, CultureInfo.InvariantCulture)))
+                    {
+                        results[string.Create(CultureInfo.InvariantCulture, $"{w:0.##}·xgb + {1 - w:0.##}·dnn")] =
+                            [.. Enumerable.Range(0, classes.Length).Select(c => results["xgb"][c].Zip(results["dnn"][c], (a, b) => (w * a) + ((1 - w) * b)).ToArray())];
+                    }
                 }
 
                 var truth = testTable.Text("class_name").Select(t => Array.IndexOf(classes, t)).ToArray();
