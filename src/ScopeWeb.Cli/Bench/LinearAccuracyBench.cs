@@ -47,11 +47,12 @@ public static class LinearAccuracyBench
         var internalTest = new Option<double>("--internal-test-size") { Description = "Share of the 70% each training run holds back as its own test split (the 30% is the real test).", DefaultValueFactory = _ => 0.02 };
         var targets = new Option<FileInfo?>("--targets") { Description = "allLINEARfinal_targets.dat.gz: join its SDSS colours and light-curve scatter (gr, ri, iz, std, rms, Lchi2) by LINEAR object id." };
         var xgbWeights = new Option<string?>("--xgb-weights") { Description = "Also report weighted means w·XGB + (1−w)·DNN for these w (comma-separated), e.g. 0.6,0.7,0.8." };
+        var refit = new Option<bool>("--refit") { Description = "Trees: retrain on training + validation rows for the early-stopped number of rounds." };
         var modelSeeds = new Option<int>("--model-seeds") { Description = "Models per tag, each with its own random state, their scores averaged (SCoPe's loop trains every tag with ten).", DefaultValueFactory = _ => 1 };
         var validation = new Option<double>("--validation-size") { Description = "Share of the rest used for early stopping.", DefaultValueFactory = _ => 0.15 };
         var command = new Command("linear-accuracy", "One-vs-rest accuracy and macro-F1 on LINEAR's labelled periodic variables (stratified 30% test).")
         {
-            data, seeds, peer, tuning, modelSeeds, targets, xgbWeights, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
+            data, seeds, peer, tuning, refit, modelSeeds, targets, xgbWeights, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
             epochs, patience, learningRate, scaling, features, derived, weightPerClass, internalTest, validation,
         };
         command.SetAction(async (parse, ct) =>
@@ -136,6 +137,7 @@ public static class LinearAccuracyBench
                             Stratify = true,
                             ValidationSize = parse.GetValue(validation),
                             Threads = 1,
+                            RefitWithValidation = parse.GetValue(refit),
                         };
                         var outcome = ModelTraining.Train(parameters, trainTable, scratch.Path, ct: ct);
                         using var classifier = OnnxClassifier.Load(outcome.CardPath);

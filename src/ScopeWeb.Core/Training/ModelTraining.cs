@@ -109,7 +109,7 @@ public static class ModelTraining
         }
         else
         {
-            var result = GbdtTrainer.Train(data.Train, data.Validation, new GbdtTrainingOptions
+            var options = new GbdtTrainingOptions
             {
                 MaxDepth = parameters.MaxDepth,
                 LearningRate = parameters.Eta,
@@ -121,7 +121,15 @@ public static class ModelTraining
                 ScalePosWeight = parameters.WeightPerClass ? null : 1.0,
                 Seed = parameters.Seed,
                 Threads = parameters.Threads,
-            }, progress, ct);
+            };
+            var result = GbdtTrainer.Train(data.Train, data.Validation, options, progress, ct);
+            if (parameters.RefitWithValidation)
+            {
+                // Same rounds, more rows; the validation split still reports (now optimistically) per round.
+                var both = Concat(data.Train, data.Validation);
+                result = GbdtTrainer.Train(both, data.Validation, options with { MaxRounds = result.BestRound, EarlyStoppingRounds = 0 }, null, ct);
+            }
+
             maxDifference = GbdtOnnxExport.Export(result, data.Test, onnxPath);
             history = result.History;
             // LightGBM's own model next to the ONNX, so the trees can be inspected or re-loaded by LightGBM.
@@ -184,6 +192,13 @@ public static class ModelTraining
         card.Save(cardPath);
         return new TrainingOutcome(card, cardPath, onnxPath, metrics, history, maxDifference, data, clock.Elapsed);
     }
+
+    private static TrainingSplit Concat(TrainingSplit a, TrainingSplit b) => new(
+        a.FeatureCount,
+        [.. a.Features, .. b.Features],
+        [.. a.Labels, .. b.Labels],
+        a.Dmdt is null || b.Dmdt is null ? null : [.. a.Dmdt, .. b.Dmdt],
+        a.SourceIds is null || b.SourceIds is null ? null : [.. a.SourceIds, .. b.SourceIds]);
 
     /// <summary>SCoPe's time tag, which names a saved model.</summary>
     private static string PreparedVersion(DateTimeOffset now) => TrainingParameters.TimeTag(now);

@@ -70,6 +70,12 @@ public sealed record TrainingParameters
     /// <summary>Validation metric of the trees' early stopping: <c>auc</c> (SCoPe) or <c>logloss</c>.</summary>
     public string EarlyStoppingMetric { get; init; } = "auc";
 
+    /// <summary>
+    /// Trees only: after early stopping, train again on training + validation rows for the best number of rounds
+    /// (SCoPe's xgb.py retrains with best_iteration + 1 rounds), so the validation rows also teach the model.
+    /// </summary>
+    public bool RefitWithValidation { get; init; }
+
     /// <summary>CPU threads for training; 0 = all cores.</summary>
     public int Threads { get; init; }
 

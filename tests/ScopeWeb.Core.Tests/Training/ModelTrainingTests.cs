@@ -103,6 +103,24 @@ public class ModelTrainingTests
     }
 
     [Fact]
+    public void Refitting_the_trees_with_the_validation_rows_keeps_the_early_stopped_rounds()
+    {
+        using var a = new ScratchFolder();
+        using var b = new ScratchFolder();
+        var table = TrainingTestData.Table(600);
+
+        var plain = ModelTraining.Train(Xgb(), table, a.Path);
+        var refit = ModelTraining.Train(Xgb() with { RefitWithValidation = true }, table, b.Path);
+
+        Assert.True(refit.OnnxMaxAbsDifference <= 1e-5);
+        Assert.NotEqual(File.ReadAllBytes(plain.OnnxPath), File.ReadAllBytes(refit.OnnxPath));
+        var plainTrees = File.ReadAllText(Path.ChangeExtension(plain.OnnxPath, ".lgbm.txt")).Split("Tree=").Length;
+        var refitTrees = File.ReadAllText(Path.ChangeExtension(refit.OnnxPath, ".lgbm.txt")).Split("Tree=").Length;
+        Assert.Equal(plainTrees, refitTrees);
+        Assert.True(refit.Metrics.Test.RocAuc > 0.95);
+    }
+
+    [Fact]
     public void Conv_branch_without_dmdt_is_a_clear_error()
     {
         using var folder = new ScratchFolder();
