@@ -45,6 +45,10 @@ public sealed class OnnxClassifier : IDisposable
     // same row-major order, so only the tensor shape differs.
     private readonly long[] _dmdtRowShape;
 
+    // Input tensors are reused per thread while the batch shape stays the same: rows are copied straight into the
+    // tensor's native buffer, and a steady stream of equal batches (or of single sources) allocates nothing.
+    private readonly ThreadLocal<InputTensors> _inputs = new(() => new InputTensors(), trackAllValues: true);
+
     private OnnxClassifier(ModelCard card, InferenceSession session, Signature signature)
     {
         Card = card;
@@ -162,12 +166,10 @@ public sealed class OnnxClassifier : IDisposable
         for (var start = 0; start < rows; start += batchRows)
         {
             var count = Math.Min(batchRows, rows - start);
-            using var featureInput = OrtValue.CreateAllocatedTensorValue(
-                OrtAllocator.DefaultInstance, TensorElementType.Float, [count, width]);
+            var inputs = _inputs.Value!;
+            var featureInput = inputs.Features(count, width);
             features.Slice(start * width, count * width).CopyTo(featureInput.GetTensorMutableDataAsSpan<float>());
-            using var dmdtInput = UsesDmdt
-                ? OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [count, .. _dmdtRowShape])
-                : null;
+            var dmdtInput = UsesDmdt ? inputs.Dmdt(count, _dmdtRowShape) : null;
             if (dmdtInput is not null)
             {
                 dmdt.Slice(start * DmdtLength, count * DmdtLength).CopyTo(dmdtInput.GetTensorMutableDataAsSpan<float>());
@@ -209,7 +211,7 @@ public sealed class OnnxClassifier : IDisposable
         for (var start = 0; start < rows; start += MaxBatchRows)
         {
             var count = Math.Min(MaxBatchRows, rows - start);
-            using var featureInput = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [count, width]);
+            var featureInput = _inputs.Value!.Features(count, width);
             features.Slice(start * width, count * width).CopyTo(featureInput.GetTensorMutableDataAsSpan<float>());
             using var outputs = _session.Run(runOptions, _inputNames, [featureInput], _outputNames);
             var shape = outputs[0].GetTensorTypeAndShape().Shape;
@@ -304,7 +306,55 @@ public sealed class OnnxClassifier : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        foreach (var inputs in _inputs.Values)
+        {
+            inputs.Dispose();
+        }
+
+        _inputs.Dispose();
+        _session.Dispose();
+    }
+
+    /// <summary>One thread's input tensors, re-created only when the batch shape changes.</summary>
+    private sealed class InputTensors : IDisposable
+    {
+        private OrtValue? _features;
+        private long _featureRows = -1;
+        private OrtValue? _dmdt;
+        private long _dmdtRows = -1;
+
+        public OrtValue Features(int rows, int width)
+        {
+            if (_features is null || _featureRows != rows)
+            {
+                _features?.Dispose();
+                _features = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [rows, width]);
+                _featureRows = rows;
+            }
+
+            return _features;
+        }
+
+        public OrtValue Dmdt(int rows, long[] rowShape)
+        {
+            if (_dmdt is null || _dmdtRows != rows)
+            {
+                _dmdt?.Dispose();
+                _dmdt = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [rows, .. rowShape]);
+                _dmdtRows = rows;
+            }
+
+            return _dmdt;
+        }
+
+        public void Dispose()
+        {
+            _features?.Dispose();
+            _dmdt?.Dispose();
+        }
+    }
 
     private string NeedsDmdtMessage() =>
         $"Model '{Card.Tag}' (uses_dmdt) needs a dmdt image per row: call ScorePrepared(features, dmdt, scores) or Score(rows, dmdts).";
