@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScopeWeb.Core.Catalog;
@@ -124,6 +125,8 @@ public static class TrainHierarchicalCommand
             b.Configuration["Models:Directory"] = models.FullName;
             b.AddTraining(backgroundWorker: false);
         }).ConfigureAwait(false);
+        var store = host.Services.GetRequiredService<TrainingRunStore>();
+        TrainingRun? run = null;
         try
         {
             var table = string.Equals(dataset, TrainingParameters.CatalogDataset, StringComparison.Ordinal)
@@ -134,20 +137,43 @@ public static class TrainHierarchicalCommand
                 .ConfigureAwait(false);
             var progress = new SynchronousProgress(model => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{model.Index}/{model.Count}] {model.Level} {model.Class}: {model.Result.BestRound} rounds, val AUC {model.Result.BestValidationAuc:F4}")));
+            // Recorded like every run, with what it takes to repeat it: the options, the data set and its hash, the seed.
+            var parametersJson = JsonSerializer.Serialize(new
+            {
+                dataset,
+                tag = options.Tag,
+                class_column = options.ClassColumn,
+                taxonomy = HierarchicalTaxonomy.Format(options.Taxonomy),
+                features = options.Features,
+                random_state = options.Seed,
+                test_size = options.TestSize,
+                val_size = options.ValidationSize,
+                scaling = options.Scaling.ToString(),
+            });
+            run = await store.CreateAsync(options.Tag, "hierarchical", dataset, options.Seed, parametersJson, "cli", ct).ConfigureAwait(false);
+            await store.MarkRunningAsync(run.Id, ct).ConfigureAwait(false);
             var outcome = HierarchicalTraining.Train(table, options, outputDir.FullName, progress, ct: ct);
+            await store.CompleteAsync(run.Id, table.DataHash, outcome.CardPath, ct).ConfigureAwait(false);
             await output.WriteLineAsync(Report(outcome)).ConfigureAwait(false);
             await output.WriteLineAsync($"saved: {outcome.CardPath}").ConfigureAwait(false);
             if (promote)
             {
                 // ModelPromotion.Promote underneath; it also records the catalog training set as the binary models' promotion does.
                 var promoted = await host.Services.GetRequiredService<ModelPromoter>().PromoteCardAsync(outcome.CardPath, ct).ConfigureAwait(false);
+                await store.MarkPromotedAsync(run.Id, ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"promoted: {promoted}").ConfigureAwait(false);
             }
 
+            await output.WriteLineAsync($"run {run.Id.ToString(CultureInfo.InvariantCulture)} recorded").ConfigureAwait(false);
             return 0;
         }
         catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException)
         {
+            if (run is not null)
+            {
+                await store.FailAsync(run.Id, ex.Message, cancelled: false, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return 1;
         }

@@ -9,17 +9,26 @@ public sealed class TrainingRunStore(IDbContextFactory<CatalogDb> dbFactory, Tim
 {
     internal IDbContextFactory<CatalogDb> DbFactory => dbFactory;
 
-    public async Task<TrainingRun> CreateAsync(TrainingParameters parameters, string requestedBy, CancellationToken ct = default)
+    public Task<TrainingRun> CreateAsync(TrainingParameters parameters, string requestedBy, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        return CreateAsync(
+            parameters.Tag, parameters.ModelAlgorithm == Classifiers.ModelAlgorithm.Dnn ? "dnn" : "xgb", parameters.Dataset, parameters.Seed,
+            parameters.ToJson(), requestedBy, ct);
+    }
+
+    /// <summary>A run of any trainer (e.g. the hierarchical one), its parameters as that trainer's JSON.</summary>
+    public async Task<TrainingRun> CreateAsync(
+        string tag, string algorithm, string dataset, int seed, string parametersJson, string requestedBy, CancellationToken ct = default)
+    {
         var run = new TrainingRun
         {
-            Tag = parameters.Tag,
-            Algorithm = parameters.ModelAlgorithm == Classifiers.ModelAlgorithm.Dnn ? "dnn" : "xgb",
+            Tag = tag,
+            Algorithm = algorithm,
             State = TrainingRunState.Queued,
-            Dataset = parameters.Dataset,
-            Seed = parameters.Seed,
-            ParametersJson = parameters.ToJson(),
+            Dataset = dataset,
+            Seed = seed,
+            ParametersJson = parametersJson,
             RequestedBy = requestedBy,
             CreatedAtUtc = time.GetUtcNow().UtcDateTime,
         };
@@ -85,6 +94,15 @@ public sealed class TrainingRunStore(IDbContextFactory<CatalogDb> dbFactory, Tim
         r.HistoryJson = JsonSerializer.Serialize(outcome.History, TrainingParameters.Json);
         r.MetricsJson = outcome.Metrics.ToJson();
         r.CardPath = outcome.CardPath;
+    }, ct);
+
+    /// <summary>A finished run whose metrics live on its card (trainers without per-split binary metrics).</summary>
+    public Task CompleteAsync(long id, string dataHash, string cardPath, CancellationToken ct = default) => UpdateAsync(id, r =>
+    {
+        r.State = TrainingRunState.Succeeded;
+        r.FinishedAtUtc = time.GetUtcNow().UtcDateTime;
+        r.DataHash = dataHash;
+        r.CardPath = cardPath;
     }, ct);
 
     public Task FailAsync(long id, string error, bool cancelled, CancellationToken ct = default) => UpdateAsync(id, r =>

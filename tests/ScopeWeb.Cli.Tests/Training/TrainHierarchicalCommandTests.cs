@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Cli.Training;
 using ScopeWeb.Core.Classifiers;
 
@@ -46,6 +47,16 @@ public sealed class TrainHierarchicalCommandTests : IDisposable
         Assert.True(model.Card.Metrics["test_accuracy"] > 0.8, $"test accuracy {model.Card.Metrics["test_accuracy"]}");
         var probabilities = model.Classifier.ScoreClasses([new Dictionary<string, double> { ["period"] = 300, ["amp"] = double.NaN }]);
         Assert.Equal(1.0, probabilities.Sum(p => (double)p), 1e-5);
+
+        // The run is in the history, with its options, data hash and seed, marked promoted.
+        await using (var db = new ScopeWeb.Core.Catalog.CatalogDbFactory(ScopeWeb.Core.Catalog.DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_dir.FullName, "scopeweb.db")}").CreateDbContext())
+        {
+            var recorded = await db.TrainingRuns.SingleAsync();
+            Assert.Equal((ScopeWeb.Core.Training.TrainingRunState.Succeeded, "lc_test", "hierarchical", 3), (recorded.State, recorded.Tag, recorded.Algorithm, recorded.Seed));
+            Assert.Equal(model.Card.TrainingDataHash, recorded.DataHash);
+            Assert.Contains("Periodic:RRab,EW", recorded.ParametersJson, StringComparison.Ordinal);
+            Assert.NotNull(recorded.PromotedAtUtc);
+        }
 
         // scope predict writes one column per leaf class, each row summing to one.
         var predictions = Path.Combine(_dir.FullName, "preds.csv");
