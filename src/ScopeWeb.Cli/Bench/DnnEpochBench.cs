@@ -125,7 +125,7 @@ public static class DnnEpochBench
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}; load average {LoadAverage()}. TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (libtorch 2.10.0 CPU){(settings.Peer ? $", PyTorch {torchVersion}" : "")}; OMP_WAIT_POLICY {Settings.WaitPolicy} for ScopeWeb{(settings.Peer ? settings.PeerDefaultWaitPolicy ? ", libgomp's default for PyTorch" : " and PyTorch" : "")}."));
+            $"Machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}; load average {BenchMachine.LoadAverage()}. TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (libtorch 2.10.0 CPU){(settings.Peer ? $", PyTorch {torchVersion}" : "")}; OMP_WAIT_POLICY {Settings.WaitPolicy} for ScopeWeb{(settings.Peer ? settings.PeerDefaultWaitPolicy ? ", libgomp's default for PyTorch" : " and PyTorch" : "")}."));
         output.WriteLine();
         output.WriteLine("| network | threads | ScopeWeb (TorchSharp) s/epoch | PyTorch s/epoch | ratio ScopeWeb / PyTorch |");
         output.WriteLine("|---|---:|---:|---:|---:|");
@@ -146,7 +146,9 @@ public static class DnnEpochBench
     /// <summary>Runs tools/bench/torch_epoch.py for one configuration on the splits written to <paramref name="folder"/>.</summary>
     private static (Timing Timing, string TorchVersion) RunPeer(Settings settings, string folder, string variant, int threads, TextWriter log)
     {
-        var script = Path.Combine(RepositoryRoot(), "tools", "bench", "torch_epoch.py");
+        var root = BenchMachine.RepositoryRoot()
+            ?? throw new InvalidOperationException("Cannot find the repository (ScopeWeb.sln) above the working directory; tools/bench/torch_epoch.py lives there.");
+        var script = Path.Combine(root, "tools", "bench", "torch_epoch.py");
         var start = new ProcessStartInfo(settings.Python)
         {
             RedirectStandardOutput = true,
@@ -257,33 +259,5 @@ public static class DnnEpochBench
     {
         using var stream = File.Create(path);
         stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
-    }
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository (ScopeWeb.sln) above the working directory; tools/bench/torch_epoch.py lives there.");
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 }

@@ -189,7 +189,7 @@ public static class GbdtTrainBench
         }
 
         var peerName = peerTimed?.FirstOrDefault()?.Version is { } version ? $"xgboost {version} (hist)" : "xgboost (hist, not run)";
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical cores; load average {LoadAverage()}; OMP_WAIT_POLICY={OpenMpWaitPolicy()} for both."));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical cores; load average {BenchMachine.LoadAverage()}; OMP_WAIT_POLICY={OpenMpWaitPolicy()} for both."));
         output.WriteLine();
         output.WriteLine($"| measure | ScopeWeb (LightGBM 4.7.0 C API) | {peerName} | conditions |");
         output.WriteLine("|---|---:|---:|---|");
@@ -234,7 +234,7 @@ public static class GbdtTrainBench
 
     private static List<PeerRun> RunPeer(Settings settings, string folder, TrainingSplit validation, TextWriter log, params string[] arguments)
     {
-        var repository = RepositoryRoot() ?? throw new InvalidDataException("cannot find the repository (ScopeWeb.sln) for tools/bench/xgb_train.py.");
+        var repository = BenchMachine.RepositoryRoot() ?? throw new InvalidDataException("cannot find the repository (ScopeWeb.sln) for tools/bench/xgb_train.py.");
         var script = Path.Combine(repository, "tools", "bench", "xgb_train.py");
         var start = new ProcessStartInfo(settings.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(script);
@@ -335,32 +335,4 @@ public static class GbdtTrainBench
     private static string Seconds(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     private static string Auc(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
-
-    private static string? RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
 }

@@ -341,7 +341,7 @@ public static partial class InferenceBench
 
     private static PeerResult RunPeer(Settings settings, BenchData data, int rows, List<Scored> ours, TextWriter log)
     {
-        var repository = RepositoryRoot() ?? throw new InvalidDataException("cannot find the repository (ScopeWeb.sln) for tools/bench/inference_peers.py.");
+        var repository = BenchMachine.RepositoryRoot() ?? throw new InvalidDataException("cannot find the repository (ScopeWeb.sln) for tools/bench/inference_peers.py.");
         var script = Path.Combine(repository, "tools", "bench", "inference_peers.py");
         var scoresDir = Directory.CreateTempSubdirectory("scopeweb-inference-peer-");
         try
@@ -439,7 +439,7 @@ public static partial class InferenceBench
             ? string.Create(c, $"OnnxClassifier defaults: {OnnxClassifier.MaxDmdtBatchRows}-row batches for the DNNs, {OnnxClassifier.MaxBatchRows} for XGB")
             : string.Create(c, $"OnnxClassifier defaults; the DNNs' ScorePrepared called with {settings.BatchRows} rows at a time, the XGB models' with all rows");
 
-        output.WriteLine(string.Create(c, $"Machine: {Environment.ProcessorCount} logical cores, {RuntimeSimd()}; load average {LoadAverage()}; {DateTime.UtcNow:yyyy-MM-dd}."));
+        output.WriteLine(string.Create(c, $"Machine: {Environment.ProcessorCount} logical cores, {BenchMachine.RuntimeSimd()}; load average {BenchMachine.LoadAverage()}; {DateTime.UtcNow:yyyy-MM-dd}."));
         output.WriteLine(string.Create(c,
             $"Models: {tags} tags × (XGBoost: {trees[0]}–{trees[^1]} trees, median {trees[trees.Count / 2]}, {data.TreeCounts.Sum():N0} in all, max_depth {data.Depths.Min()}–{data.Depths.Max()}; ScopeNet DNN: {data.Features.Length} features + 26×26 dmdt)."));
         output.WriteLine(string.Create(c,
@@ -586,36 +586,4 @@ public static partial class InferenceBench
 
     [GeneratedRegex(@"'descr':\s*'(?<descr>[^']+)',\s*'fortran_order':\s*(?<fortran>True|False),\s*'shape':\s*\((?<rows>\d+),\s*(?<columns>\d+)\)", RegexOptions.CultureInvariant)]
     private static partial Regex NpyHeader();
-
-    private static string? RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static string RuntimeSimd() =>
-        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512"
-        : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "AVX2" : "128-bit SIMD";
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
 }

@@ -42,7 +42,7 @@ public static class PeriodSearchBench
 
     private static void Run(int count, int astropyCount, string python, bool sdss, int threads)
     {
-        var repository = RepositoryRoot();
+        var repository = BenchMachine.RepositoryRoot();
         var script = repository is null ? null : Path.Combine(repository, "tools", "bench", "astropy_ls.py");
         var astropy = script is not null && File.Exists(script) && AstropyWorks(python);
         Console.Error.WriteLine(astropy ? $"astropy peer: {python} {script}" : $"astropy peer unavailable ({python} with astropy, tools/bench/astropy_ls.py); ScopeWeb-only numbers.");
@@ -58,7 +58,7 @@ public static class PeriodSearchBench
             SdssRecovery(repository, astropy ? (python, script!) : null, rows);
         }
 
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {RuntimeSimd()}; load average {LoadAverage()}.");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {BenchMachine.RuntimeSimd()}; load average {BenchMachine.LoadAverage()}.");
         Console.WriteLine();
         Console.WriteLine("| measure | value | conditions |");
         Console.WriteLine("|---|---:|---|");
@@ -339,41 +339,9 @@ public static class PeriodSearchBench
         return process.ExitCode == 0;
     }
 
-    private static string? RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
-
     private static bool Within(double found, double truth) => Math.Abs(found - truth) / truth < 0.01;
 
     private static string Format(double value) => value.ToString(value >= 100 ? "F0" : "F1", CultureInfo.InvariantCulture);
 
     private static string Percent(int ok, int total) => string.Create(CultureInfo.InvariantCulture, $"{100.0 * ok / total:F1}% ({ok}/{total})");
-
-    private static string RuntimeSimd() =>
-        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512 (512-bit SIMD)"
-        : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256-bit SIMD" : "128-bit SIMD";
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
 }
