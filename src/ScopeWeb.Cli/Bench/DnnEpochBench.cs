@@ -74,7 +74,7 @@ public static class DnnEpochBench
 
     private sealed record Settings(int Rows, int Features, int BatchSize, int Epochs, int[] Threads, string[] Variants, bool Peer, string Python, bool PeerDefaultWaitPolicy)
     {
-        /// <summary>What ScopeWeb's torch runs with: the launch environment's OMP_WAIT_POLICY, else passive (TorchRuntime).</summary>
+        /// <summary>What ScopeWeb's torch runs with: the launch environment's OMP_WAIT_POLICY, else passive (OpenMpWaitPolicy).</summary>
         public static string WaitPolicy => Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE";
     }
 

@@ -53,7 +53,7 @@ public static class DnnTrainer
         }
 
         var classWeights = options.ClassWeights ?? DnnClassWeights.FromBalance(train);
-        TorchRuntime.EnsureConfigured();
+        OpenMpWaitPolicy.EnsurePassive();
         TorchGate.Wait(cancellationToken);
         try
         {

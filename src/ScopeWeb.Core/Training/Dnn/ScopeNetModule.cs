@@ -54,7 +54,7 @@ public sealed class ScopeNetModule : nn.Module<Tensor?, Tensor?, Tensor>
     [ComponentName(Name = "score")]
     private readonly Linear _score;
 
-    static ScopeNetModule() => TorchRuntime.EnsureConfigured();
+    static ScopeNetModule() => OpenMpWaitPolicy.EnsurePassive();
 
     /// <summary>
     /// Builds the network with Keras-default initial weights drawn from torch's process-wide generator (so building a

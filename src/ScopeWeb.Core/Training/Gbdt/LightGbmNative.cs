@@ -45,22 +45,8 @@ internal static class LightGbmNative
 
     private const string Library = "lib_lightgbm";
 
-    /// <summary>
-    /// Runs before the first LightGBM call loads lib_lightgbm and with it libgomp, which reads its settings once, at load.
-    /// libgomp's default spin-waiting at every barrier collapses under CPU contention: on the 2-core project machine with
-    /// other work running, 200 rounds on 50,000 × 40 took 24.6 s with 2 threads against 1.59 s with
-    /// OMP_WAIT_POLICY=passive (docs/benchmarks.md, GBDT training). ScopeWeb trains next to the web app and scoring jobs,
-    /// so threads sleep when idle unless the process was started with an explicit OMP_WAIT_POLICY (kept as given).
-    /// If another library already loaded libgomp (TorchSharp's bundled copy has the same soname), this comes too late;
-    /// the launch environment is then the only way to set it.
-    /// </summary>
-    static LightGbmNative()
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            _ = SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE", overwrite: 0);
-        }
-    }
+    // Before the first LightGBM call loads lib_lightgbm, and with it libgomp (see OpenMpWaitPolicy).
+    static LightGbmNative() => OpenMpWaitPolicy.EnsurePassive();
 
     /// <summary>Throws with LightGBM's last error text when <paramref name="result"/> is not 0.</summary>
     public static void Check(int result, string call)
@@ -74,11 +60,6 @@ internal static class LightGbmNative
 
     [DllImport(Library)]
     public static extern IntPtr LGBM_GetLastError();
-
-    /// <summary>libc setenv: native code reads the C environment, which .NET's Environment.SetEnvironmentVariable does not change on Unix.</summary>
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int SetEnvironmentVariable(
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 
     [DllImport(Library)]
     public static extern int LGBM_DatasetCreateFromMat(
