@@ -44,11 +44,31 @@ public sealed class TrainingRunStore(IDbContextFactory<CatalogDb> dbFactory, Tim
         return await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Newest first.</summary>
+    /// <summary>Newest first, without the step histories (the page refreshes this list while a run trains; <see cref="GetAsync"/> has them).</summary>
     public async Task<IReadOnlyList<TrainingRun>> ListAsync(int limit = 200, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-        return await db.TrainingRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(limit).ToListAsync(ct).ConfigureAwait(false);
+        return await db.TrainingRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(limit)
+            .Select(r => new TrainingRun
+            {
+                Id = r.Id,
+                Tag = r.Tag,
+                Algorithm = r.Algorithm,
+                State = r.State,
+                Dataset = r.Dataset,
+                DataHash = r.DataHash,
+                Seed = r.Seed,
+                ParametersJson = r.ParametersJson,
+                MetricsJson = r.MetricsJson,
+                CardPath = r.CardPath,
+                Error = r.Error,
+                RequestedBy = r.RequestedBy,
+                CreatedAtUtc = r.CreatedAtUtc,
+                StartedAtUtc = r.StartedAtUtc,
+                FinishedAtUtc = r.FinishedAtUtc,
+                PromotedAtUtc = r.PromotedAtUtc,
+            })
+            .ToListAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Queued runs, oldest first (what a restarted worker picks up again).</summary>

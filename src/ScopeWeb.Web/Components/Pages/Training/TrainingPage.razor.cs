@@ -20,6 +20,9 @@ public sealed partial class TrainingPage
     private IReadOnlyList<string> _problems = [];
     private string? _startMessage;
     private IReadOnlyList<TrainingRun> _runs = [];
+
+    // Parsed once per refresh: the metrics JSON carries three ROC curves, too much to parse for every row on every render.
+    private Dictionary<long, string> _testAuc = [];
     private long? _selectedId;
     private TrainingRun? _selected;
     private IReadOnlyList<TrainingStep> _steps = [];
@@ -62,6 +65,7 @@ public sealed partial class TrainingPage
     private async Task RefreshAsync()
     {
         _runs = await Store.ListAsync();
+        _testAuc = _runs.ToDictionary(r => r.Id, r => SplitMetrics.FromJson(r.MetricsJson) is { } m ? F(m.Test.RocAuc) : "");
         if (_selectedId is { } id)
         {
             await LoadSelectedAsync(id);
@@ -243,7 +247,7 @@ public sealed partial class TrainingPage
 
     private static string DatasetName(string dataset) => dataset == TrainingParameters.CatalogDataset ? dataset : Path.GetFileName(dataset);
 
-    private static string TestAuc(TrainingRun run) => SplitMetrics.FromJson(run.MetricsJson) is { } m ? F(m.Test.RocAuc) : "";
+    private string TestAuc(TrainingRun run) => _testAuc.GetValueOrDefault(run.Id, "");
 
     private static string F(double value) => double.IsFinite(value) ? value.ToString("F4", CultureInfo.InvariantCulture) : "—";
 
