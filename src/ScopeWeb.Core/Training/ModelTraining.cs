@@ -88,6 +88,7 @@ public static class ModelTraining
         var onnxPath = Path.Combine(outputDirectory, onnxFile);
 
         IReadOnlyList<TrainingStep> history;
+        int bestStep;
         double maxDifference;
         if (dnn)
         {
@@ -106,6 +107,7 @@ public static class ModelTraining
             }, progress, ct);
             maxDifference = DnnOnnxExport.Export(result, data.Test, onnxPath);
             history = result.Steps;
+            bestStep = result.BestEpoch;
         }
         else
         {
@@ -132,6 +134,7 @@ public static class ModelTraining
 
             maxDifference = GbdtOnnxExport.Export(result, data.Test, onnxPath);
             history = result.History;
+            bestStep = result.BestRound;
             // LightGBM's own model next to the ONNX, so the trees can be inspected or re-loaded by LightGBM.
             File.WriteAllText(Path.ChangeExtension(onnxPath, ".lgbm.txt"), result.NativeModelText);
         }
@@ -184,7 +187,7 @@ public static class ModelTraining
         }
 
         summary["onnx_max_abs_diff"] = maxDifference;
-        summary["best_step"] = history.Count == 0 ? 0 : BestStep(history);
+        summary["best_step"] = bestStep;
         summary["train_rows"] = data.Train.Rows;
         summary["seed"] = parameters.Seed;
         card = card with { Metrics = summary };
@@ -202,18 +205,4 @@ public static class ModelTraining
 
     /// <summary>SCoPe's time tag, which names a saved model.</summary>
     private static string PreparedVersion(DateTimeOffset now) => TrainingParameters.TimeTag(now);
-
-    private static int BestStep(IReadOnlyList<TrainingStep> history)
-    {
-        var best = history[0];
-        foreach (var step in history)
-        {
-            if (step.ValidationLoss < best.ValidationLoss || (double.IsNaN(best.ValidationLoss) && step.ValidationAuc > best.ValidationAuc))
-            {
-                best = step;
-            }
-        }
-
-        return best.Step;
-    }
 }
