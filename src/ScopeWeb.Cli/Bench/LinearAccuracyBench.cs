@@ -29,6 +29,7 @@ public static class LinearAccuracyBench
         var data = new Option<FileInfo>("--data") { Description = "linear_features_labeled.csv", DefaultValueFactory = _ => new FileInfo(Path.Combine("..", "shared", "data", "linear_periodic_features", "linear_features_labeled.csv")) };
         var seeds = new Option<string>("--seeds", "--seed") { Description = "Comma-separated split seeds; each is a separate stratified 70/30 split.", DefaultValueFactory = _ => "42" };
         var peer = new Option<bool>("--peer") { Description = "Also run tools/bench/linear_peers.py (sklearn random forest, xgboost) on the same split." };
+        var testData = new Option<FileInfo?>("--test-data") { Description = "Score this file (same columns, e.g. rows kept back from --data) with models trained on all of --data, instead of splitting --data." };
         var tuning = new Option<bool>("--tuning") { Description = "Score a stratified 30% of the training part instead of the test split (for choosing settings)." };
         var algorithms = new Option<string>("--algorithms") { Description = "Comma-separated: xgb, dnn.", DefaultValueFactory = _ => "xgb,dnn" };
         var maxDepth = new Option<int>("--max-depth") { DefaultValueFactory = _ => 5 };
@@ -42,25 +43,46 @@ public static class LinearAccuracyBench
         var learningRate = new Option<double>("--learning-rate") { Description = "DNN Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var scaling = new Option<string>("--scale-features") { Description = "DNN scaling: min_max or median_std.", DefaultValueFactory = _ => "min_max" };
         var features = new Option<string?>("--features") { Description = "Feature columns (default: all ten)." };
+        var bimodality = new Option<bool>("--bimodality") { Description = "Add Sarle's bimodality coefficient (skew² + 1) / (kurt + 3) of the light curve (default on; --bimodality false for the ten catalogue features alone).", DefaultValueFactory = _ => true };
         var derived = new Option<bool>("--derived-colours") { Description = "Add u−i, g−K and u−K (sums of the row's adjacent colours)." };
         var weightPerClass = new Option<bool>("--weight-per-class") { Description = "SCoPe's weight_per_class (rare classes weigh more)." };
         var internalTest = new Option<double>("--internal-test-size") { Description = "Share of the 70% each training run holds back as its own test split (the 30% is the real test).", DefaultValueFactory = _ => 0.02 };
-        var targets = new Option<FileInfo?>("--targets") { Description = "allLINEARfinal_targets.dat.gz: join its SDSS colours and light-curve scatter (gr, ri, iz, std, rms, Lchi2) by LINEAR object id." };
+        var targets = new Option<FileInfo?>("--targets") { Description = "allLINEARfinal_targets.dat.gz: join columns of it by LINEAR object id (see --target-columns)." };
+        var targetColumns = new Option<string>("--target-columns") { Description = "Which joined columns become features: any of gr, ri, iz, std, rms, Lchi2, and the ratios std_rms (std/rms), ampl_std (Ampl/std), ampl_rms (Ampl/rms).", DefaultValueFactory = _ => "gr,ri,iz,std,rms,Lchi2" };
         var xgbWeights = new Option<string?>("--xgb-weights") { Description = "Also report weighted means w·XGB + (1−w)·DNN for these w (comma-separated), e.g. 0.6,0.7,0.8." };
         var refit = new Option<bool>("--refit") { Description = "Trees: retrain on training + validation rows for the early-stopped number of rounds." };
         var modelSeeds = new Option<int>("--model-seeds") { Description = "Models per tag, each with its own random state, their scores averaged (SCoPe's loop trains every tag with ten).", DefaultValueFactory = _ => 1 };
         var validation = new Option<double>("--validation-size") { Description = "Share of the rest used for early stopping.", DefaultValueFactory = _ => 0.15 };
         var command = new Command("linear-accuracy", "One-vs-rest accuracy and macro-F1 on LINEAR's labelled periodic variables (stratified 30% test).")
         {
-            data, seeds, peer, tuning, refit, modelSeeds, targets, xgbWeights, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
-            epochs, patience, learningRate, scaling, features, derived, weightPerClass, internalTest, validation,
+            data, testData, seeds, peer, tuning, refit, modelSeeds, targets, targetColumns, xgbWeights, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
+            epochs, patience, learningRate, scaling, features, bimodality, derived, weightPerClass, internalTest, validation,
         };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var file = parse.GetValue(data)!;
             var table = TrainingTable.ReadCsv(file.FullName);
+            var independent = parse.GetValue(testData);
+            var trainRows = table.Rows;
+            if (independent is not null)
+            {
+                if (parse.GetValue(tuning))
+                {
+                    throw new ArgumentException("--tuning and --test-data exclude each other: --tuning never scores held-back rows.");
+                }
+
+                // One table, the held-back rows after the training rows, so both get the same joined columns and the peers one split file.
+                table = Concatenate(table, TrainingTable.ReadCsv(independent.FullName));
+            }
+
             var chosen = parse.GetValue(features) is { } f ? f.Split(',', StringSplitOptions.TrimEntries) : Features;
+            if (parse.GetValue(bimodality))
+            {
+                table = WithBimodality(table);
+                chosen = [.. chosen, BimodalityColumn];
+            }
+
             if (parse.GetValue(derived))
             {
                 table = WithDerivedColours(table);
@@ -69,8 +91,9 @@ public static class LinearAccuracyBench
 
             if (parse.GetValue(targets) is { } targetsFile)
             {
-                table = WithTargetColumns(table, targetsFile.FullName);
-                chosen = [.. chosen, .. TargetColumns.Select(t => t.Name)];
+                var wanted = parse.GetValue(targetColumns)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                table = WithTargetColumns(table, targetsFile.FullName, wanted);
+                chosen = [.. chosen, .. wanted];
             }
 
             var classes = table.Text("class_name").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -88,12 +111,14 @@ public static class LinearAccuracyBench
             }
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{file.Name}: {table.Rows:N0} rows, classes {string.Join(", ", classes)}; features {string.Join(", ", chosen)}")).ConfigureAwait(false);
+                $"{file.Name}{(independent is null ? "" : $" (train) + {independent.Name} (test)")}: {table.Rows:N0} rows, classes {string.Join(", ", classes)}; features {string.Join(", ", chosen)}")).ConfigureAwait(false);
             await output.WriteLineAsync("| seed | classifier | accuracy | macro-F1 |").ConfigureAwait(false);
             await output.WriteLineAsync("|---:|---|---:|---:|").ConfigureAwait(false);
             foreach (var seed in splitSeeds)
             {
-                var (train, test) = StratifiedSplit(table.Text("class_name"), 0.3, seed);
+                var (train, test) = independent is null
+                    ? StratifiedSplit(table.Text("class_name"), 0.3, seed)
+                    : ([.. Enumerable.Range(0, trainRows)], [.. Enumerable.Range(trainRows, table.Rows - trainRows)]);
                 if (parse.GetValue(tuning))
                 {
                     // The test rows are dropped; a 30% of the training part (another seed) plays their role.
@@ -175,8 +200,15 @@ public static class LinearAccuracyBench
                 if (parse.GetValue(peer))
                 {
                     var splitFile = Path.Combine(scratch.Path, "split.json");
-                    await File.WriteAllTextAsync(splitFile, JsonSerializer.Serialize(new { train, test, features = Features }), ct).ConfigureAwait(false);
-                    var psi = new ProcessStartInfo("/usr/bin/python3", ["tools/bench/linear_peers.py", file.FullName, splitFile]) { RedirectStandardOutput = true };
+                    // The peers read the table as the bench sees it (joined and derived columns included) and get the same features.
+                    var peerData = Path.Combine(scratch.Path, "table.csv");
+                    await using (var writer = new StreamWriter(peerData))
+                    {
+                        table.WriteCsv(writer);
+                    }
+
+                    await File.WriteAllTextAsync(splitFile, JsonSerializer.Serialize(new { train, test, features = chosen }), ct).ConfigureAwait(false);
+                    var psi = new ProcessStartInfo("/usr/bin/python3", ["tools/bench/linear_peers.py", peerData, splitFile]) { RedirectStandardOutput = true };
                     using var process = Process.Start(psi)!;
                     var lines = (await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
                     await process.WaitForExitAsync(ct).ConfigureAwait(false);
@@ -210,11 +242,40 @@ public static class LinearAccuracyBench
         return command;
     }
 
+    private static TrainingTable Concatenate(TrainingTable first, TrainingTable second)
+    {
+        var missing = first.ColumnNames.Where(c => !second.HasColumn(c)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new InvalidDataException($"{second.SourceName}: missing column(s) {string.Join(", ", missing)} that {first.SourceName} has.");
+        }
+
+        var columns = first.ColumnNames.ToDictionary(c => c, c => (string[])[.. first.Text(c), .. second.Text(c)], StringComparer.Ordinal);
+        return new TrainingTable(first.SourceName + " + " + second.SourceName, first.ColumnNames, columns, first.DataHash + "+" + second.DataHash);
+    }
+
     private static (double Mean, double Sd) MeanSd(IEnumerable<double> values)
     {
         var v = values.ToArray();
         var mean = v.Average();
         return (mean, v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)));
+    }
+
+    private const string BimodalityColumn = "bimodality";
+
+    /// <summary>
+    /// Sarle's bimodality coefficient of the magnitudes, from the row's own skewness and excess kurtosis. Any distribution has
+    /// kurt + 3 ≥ skew² + 1, with equality for a two-valued one, so the ratio nears 1 for an Algol (at maximum light nearly all
+    /// the time, brief deep eclipses) and stays near 0.4 for a sinusoid-like contact binary or RR Lyrae: the Algol/contact
+    /// distinction the two moments carry only jointly, which axis-aligned tree splits and min-max-scaled inputs find poorly.
+    /// </summary>
+    private static TrainingTable WithBimodality(TrainingTable table)
+    {
+        var skew = table.Numbers("skew");
+        var kurt = table.Numbers("kurt");
+        var columns = table.ColumnNames.ToDictionary(c => c, c => table.Text(c).ToArray(), StringComparer.Ordinal);
+        columns[BimodalityColumn] = [.. Enumerable.Range(0, table.Rows).Select(r => ((skew[r] * skew[r]) + 1) / (kurt[r] + 3) is var b && double.IsFinite(b) ? b.ToString("R", CultureInfo.InvariantCulture) : "")];
+        return new TrainingTable(table.SourceName, [.. table.ColumnNames, BimodalityColumn], columns, table.DataHash + "+bimodality");
     }
 
     private static TrainingTable WithDerivedColours(TrainingTable table)
@@ -230,9 +291,12 @@ public static class LinearAccuracyBench
     }
 
     /// <summary>Columns of allLINEARfinal_targets (Ivezić 2011) joined by object id: name and 0-based whitespace field.</summary>
-    private static readonly (string Name, int Field)[] TargetColumns = [("gr", 7), ("ri", 8), ("iz", 9), ("std", 12), ("rms", 13), ("Lchi2", 14)];
+    private static readonly Dictionary<string, int> TargetFields = new(StringComparer.Ordinal)
+    {
+        ["gr"] = 7, ["ri"] = 8, ["iz"] = 9, ["std"] = 12, ["rms"] = 13, ["Lchi2"] = 14,
+    };
 
-    private static TrainingTable WithTargetColumns(TrainingTable table, string path)
+    private static TrainingTable WithTargetColumns(TrainingTable table, string path, IReadOnlyList<string> wanted)
     {
         using var stream = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
         using var reader = new StreamReader(stream);
@@ -249,14 +313,31 @@ public static class LinearAccuracyBench
         }
 
         var ids = table.Text("LINEARobjectID");
-        var columns = table.ColumnNames.ToDictionary(c => c, c => table.Text(c).ToArray(), StringComparer.Ordinal);
-        foreach (var (name, field) in TargetColumns)
+        var amplitude = table.Numbers("Ampl");
+        double Field(int row, string name)
         {
-            // An object missing from the targets file gets empty (missing) values rather than being dropped.
-            columns[name] = [.. ids.Select(id => byId.TryGetValue(id, out var f) ? f[field] : "")];
+            // An object missing from the targets file gets a missing value rather than being dropped.
+            return byId.TryGetValue(ids[row], out var f) ? double.Parse(f[TargetFields[name]], CultureInfo.InvariantCulture) : double.NaN;
         }
 
-        return new TrainingTable(table.SourceName, [.. table.ColumnNames, .. TargetColumns.Select(t => t.Name)], columns, table.DataHash + "+targets");
+        double Value(int row, string name) => name switch
+        {
+            // Eclipses are brief dips: they inflate the standard deviation far more than the interquartile scatter, so these
+            // ratios measure how much of the light curve sits at maximum light (Algols) or varies all the time (contact binaries).
+            "std_rms" => Field(row, "std") / Field(row, "rms"),
+            "ampl_std" => amplitude[row] / Field(row, "std"),
+            "ampl_rms" => amplitude[row] / Field(row, "rms"),
+            _ when TargetFields.ContainsKey(name) => Field(row, name),
+            _ => throw new ArgumentException($"--target-columns: unknown column '{name}' (known: {string.Join(", ", TargetFields.Keys)}, std_rms, ampl_std, ampl_rms)."),
+        };
+
+        var columns = table.ColumnNames.ToDictionary(c => c, c => table.Text(c).ToArray(), StringComparer.Ordinal);
+        foreach (var name in wanted)
+        {
+            columns[name] = [.. Enumerable.Range(0, table.Rows).Select(r => Value(r, name) is var v && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "")];
+        }
+
+        return new TrainingTable(table.SourceName, [.. table.ColumnNames, .. wanted], columns, table.DataHash + "+targets:" + string.Join(',', wanted));
     }
 
     private static List<IReadOnlyDictionary<string, double>> Rows(TrainingTable table, IReadOnlyList<string> features)
