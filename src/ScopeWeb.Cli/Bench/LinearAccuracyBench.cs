@@ -28,7 +28,7 @@ public static class LinearAccuracyBench
     {
         var data = new Option<FileInfo>("--data") { Description = "linear_features_labeled.csv", DefaultValueFactory = _ => new FileInfo(Path.Combine("..", "shared", "data", "linear_periodic_features", "linear_features_labeled.csv")) };
         var seeds = new Option<string>("--seeds", "--seed") { Description = "Comma-separated split seeds; each is a separate stratified 70/30 split.", DefaultValueFactory = _ => "42" };
-        var peer = new Option<bool>("--peer") { Description = "Also run tools/bench/linear_peers.py (sklearn random forest, xgboost) on the same split." };
+        var peer = new Option<bool>("--peer") { Description = "Also run tools/bench/linear_peers.py (random forest, xgboost, RBF SVM, their mean, kernel logistic regression) on the same split and features." };
         var testData = new Option<FileInfo?>("--test-data") { Description = "Score this file (same columns, e.g. rows kept back from --data) with models trained on all of --data, instead of splitting --data." };
         var tuning = new Option<bool>("--tuning") { Description = "Score a stratified 30% of the training part instead of the test split (for choosing settings)." };
         var algorithms = new Option<string>("--algorithms") { Description = "Comma-separated: xgb, dnn.", DefaultValueFactory = _ => "xgb,dnn" };
@@ -60,184 +60,200 @@ public static class LinearAccuracyBench
         };
         command.SetAction(async (parse, ct) =>
         {
-            var output = parse.InvocationConfiguration.Output;
-            var file = parse.GetValue(data)!;
-            var table = TrainingTable.ReadCsv(file.FullName);
-            var independent = parse.GetValue(testData);
-            var trainRows = table.Rows;
-            if (independent is not null)
+            try
             {
-                if (parse.GetValue(tuning))
+                var output = parse.InvocationConfiguration.Output;
+                var file = parse.GetValue(data)!;
+                var table = TrainingTable.ReadCsv(file.FullName);
+                var independent = parse.GetValue(testData);
+                var trainRows = table.Rows;
+                if (independent is not null)
                 {
-                    throw new ArgumentException("--tuning and --test-data exclude each other: --tuning never scores held-back rows.");
-                }
-
-                // One table, the held-back rows after the training rows, so both get the same joined columns and the peers one split file.
-                table = Concatenate(table, TrainingTable.ReadCsv(independent.FullName));
-            }
-
-            var chosen = parse.GetValue(features) is { } f ? f.Split(',', StringSplitOptions.TrimEntries) : Features;
-            if (parse.GetValue(bimodality))
-            {
-                table = WithBimodality(table);
-                chosen = [.. chosen, BimodalityColumn];
-            }
-
-            if (parse.GetValue(derived))
-            {
-                table = WithDerivedColours(table);
-                chosen = [.. chosen, .. DerivedColours.Select(d => d.Name)];
-            }
-
-            if (parse.GetValue(targets) is { } targetsFile)
-            {
-                var wanted = parse.GetValue(targetColumns)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                table = WithTargetColumns(table, targetsFile.FullName, wanted);
-                chosen = [.. chosen, .. wanted];
-            }
-
-            var classes = table.Text("class_name").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            var splitSeeds = parse.GetValue(seeds)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            var summary = new Dictionary<string, List<(double Accuracy, double MacroF1)>>(StringComparer.Ordinal);
-            void Record(string name, double accuracy, double macroF1)
-            {
-                if (!summary.TryGetValue(name, out var list))
-                {
-                    summary[name] = list = [];
-                }
-
-                list.Add((accuracy, macroF1));
-            }
-
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{file.Name}{(independent is null ? "" : $" (train) + {independent.Name} (test)")}: {table.Rows:N0} rows, classes {string.Join(", ", classes)}; features {string.Join(", ", chosen)}")).ConfigureAwait(false);
-            await output.WriteLineAsync("| seed | classifier | accuracy | macro-F1 |").ConfigureAwait(false);
-            await output.WriteLineAsync("|---:|---|---:|---:|").ConfigureAwait(false);
-            foreach (var seed in splitSeeds)
-            {
-                var (train, test) = independent is null
-                    ? StratifiedSplit(table.Text("class_name"), 0.3, seed)
-                    : ([.. Enumerable.Range(0, trainRows)], [.. Enumerable.Range(trainRows, table.Rows - trainRows)]);
-                if (parse.GetValue(tuning))
-                {
-                    // The test rows are dropped; a 30% of the training part (another seed) plays their role.
-                    var trainLabels = table.Subset(train, "train").Text("class_name");
-                    var (innerTrain, innerTest) = StratifiedSplit(trainLabels, 0.3, seed + 1000);
-                    (train, test) = ([.. innerTrain.Select(i => train[i])], [.. innerTest.Select(i => train[i])]);
-                }
-
-                var trainTable = table.Subset(train, file.Name + " (train)");
-                var testTable = table.Subset(test, file.Name + " (test)");
-                using var scratch = new TempFolder();
-                var results = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-                foreach (var algorithm in parse.GetValue(algorithms)!.Split(',', StringSplitOptions.TrimEntries))
-                {
-                    var scores = new float[classes.Length][];
-                    for (var c = 0; c < classes.Length; c++)
-                    for (var k = 0; k < parse.GetValue(modelSeeds); k++)
+                    if (parse.GetValue(tuning))
                     {
-                        var parameters = new TrainingParameters
+                        throw new ArgumentException("--tuning and --test-data exclude each other: --tuning never scores held-back rows.");
+                    }
+
+                    // One table, the held-back rows after the training rows, so both get the same joined columns and the peers one split file.
+                    table = Concatenate(table, TrainingTable.ReadCsv(independent.FullName));
+                }
+
+                var chosen = parse.GetValue(features) is { } f ? f.Split(',', StringSplitOptions.TrimEntries) : Features;
+                if (parse.GetValue(bimodality))
+                {
+                    table = WithBimodality(table);
+                    chosen = [.. chosen, BimodalityColumn];
+                }
+
+                if (parse.GetValue(derived))
+                {
+                    table = WithDerivedColours(table);
+                    chosen = [.. chosen, .. DerivedColours.Select(d => d.Name)];
+                }
+
+                if (parse.GetValue(targets) is { } targetsFile)
+                {
+                    var wanted = parse.GetValue(targetColumns)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    if (wanted.FirstOrDefault(w => !TargetFields.ContainsKey(w) && !TargetRatios.Contains(w)) is { } unknown)
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync(
+                            $"error: --target-columns: unknown column '{unknown}' (known: {string.Join(", ", TargetFields.Keys.Concat(TargetRatios))}).").ConfigureAwait(false);
+                        return 2;
+                    }
+
+                    table = WithTargetColumns(table, targetsFile.FullName, wanted);
+                    chosen = [.. chosen, .. wanted];
+                }
+
+                var classes = table.Text("class_name").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+                var splitSeeds = parse.GetValue(seeds)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+                var summary = new Dictionary<string, List<(double Accuracy, double MacroF1)>>(StringComparer.Ordinal);
+                void Record(string name, double accuracy, double macroF1)
+                {
+                    if (!summary.TryGetValue(name, out var list))
+                    {
+                        summary[name] = list = [];
+                    }
+
+                    list.Add((accuracy, macroF1));
+                }
+
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{file.Name}{(independent is null ? "" : $" (train) + {independent.Name} (test)")}: {table.Rows:N0} rows, classes {string.Join(", ", classes)}; features {string.Join(", ", chosen)}")).ConfigureAwait(false);
+                await output.WriteLineAsync("| seed | classifier | accuracy | macro-F1 |").ConfigureAwait(false);
+                await output.WriteLineAsync("|---:|---|---:|---:|").ConfigureAwait(false);
+                foreach (var seed in splitSeeds)
+                {
+                    var (train, test) = independent is null
+                        ? StratifiedSplit(table.Text("class_name"), 0.3, seed)
+                        : ([.. Enumerable.Range(0, trainRows)], [.. Enumerable.Range(trainRows, table.Rows - trainRows)]);
+                    if (parse.GetValue(tuning))
+                    {
+                        // The test rows are dropped; a 30% of the training part (another seed) plays their role.
+                        var trainLabels = table.Subset(train, "train").Text("class_name");
+                        var (innerTrain, innerTest) = StratifiedSplit(trainLabels, 0.3, seed + 1000);
+                        (train, test) = ([.. innerTrain.Select(i => train[i])], [.. innerTest.Select(i => train[i])]);
+                    }
+
+                    var trainTable = table.Subset(train, file.Name + " (train)");
+                    var testTable = table.Subset(test, file.Name + " (test)");
+                    using var scratch = new TempFolder();
+                    var results = new Dictionary<string, float[][]>(StringComparer.Ordinal);
+                    foreach (var algorithm in parse.GetValue(algorithms)!.Split(',', StringSplitOptions.TrimEntries))
+                    {
+                        var scores = new float[classes.Length][];
+                        for (var c = 0; c < classes.Length; c++)
+                        for (var k = 0; k < parse.GetValue(modelSeeds); k++)
                         {
-                            Tag = "c" + c.ToString(CultureInfo.InvariantCulture),
-                            Algorithm = algorithm,
-                            Dataset = file.FullName,
-                            Label = "class_name=" + classes[c],
-                            Features = chosen,
-                            Seed = seed + (1000 * k),
-                            ConvBranch = false,
-                            Epochs = parse.GetValue(epochs),
-                            Patience = parse.GetValue(patience),
-                            LearningRate = parse.GetValue(learningRate),
-                            ScaleFeatures = parse.GetValue(scaling)!,
-                            MaxDepth = parse.GetValue(maxDepth),
-                            Eta = parse.GetValue(eta),
-                            Subsample = parse.GetValue(subsample),
-                            ColsampleByTree = parse.GetValue(subsample),
-                            MaxRounds = parse.GetValue(maxRounds),
-                            EarlyStoppingRounds = parse.GetValue(earlyStopping),
-                            EarlyStoppingMetric = parse.GetValue(stoppingMetric)!,
-                            WeightPerClass = parse.GetValue(weightPerClass),
-                            TestSize = parse.GetValue(internalTest),
-                            Stratify = true,
-                            ValidationSize = parse.GetValue(validation),
-                            Threads = 1,
-                            RefitWithValidation = parse.GetValue(refit),
-                        };
-                        var outcome = ModelTraining.Train(parameters, trainTable, scratch.Path, ct: ct);
-                        using var classifier = OnnxClassifier.Load(outcome.CardPath);
-                        var modelScores = classifier.Score(Rows(testTable, chosen));
-                        scores[c] ??= new float[modelScores.Length];
-                        for (var i = 0; i < modelScores.Length; i++)
+                            var parameters = new TrainingParameters
+                            {
+                                Tag = "c" + c.ToString(CultureInfo.InvariantCulture),
+                                Algorithm = algorithm,
+                                Dataset = file.FullName,
+                                Label = "class_name=" + classes[c],
+                                Features = chosen,
+                                Seed = seed + (1000 * k),
+                                ConvBranch = false,
+                                Epochs = parse.GetValue(epochs),
+                                Patience = parse.GetValue(patience),
+                                LearningRate = parse.GetValue(learningRate),
+                                ScaleFeatures = parse.GetValue(scaling)!,
+                                MaxDepth = parse.GetValue(maxDepth),
+                                Eta = parse.GetValue(eta),
+                                Subsample = parse.GetValue(subsample),
+                                ColsampleByTree = parse.GetValue(subsample),
+                                MaxRounds = parse.GetValue(maxRounds),
+                                EarlyStoppingRounds = parse.GetValue(earlyStopping),
+                                EarlyStoppingMetric = parse.GetValue(stoppingMetric)!,
+                                WeightPerClass = parse.GetValue(weightPerClass),
+                                TestSize = parse.GetValue(internalTest),
+                                Stratify = true,
+                                ValidationSize = parse.GetValue(validation),
+                                Threads = 1,
+                                RefitWithValidation = parse.GetValue(refit),
+                            };
+                            var outcome = ModelTraining.Train(parameters, trainTable, scratch.Path, ct: ct);
+                            using var classifier = OnnxClassifier.Load(outcome.CardPath);
+                            var modelScores = classifier.Score(Rows(testTable, chosen));
+                            scores[c] ??= new float[modelScores.Length];
+                            for (var i = 0; i < modelScores.Length; i++)
+                            {
+                                scores[c][i] += modelScores[i] / parse.GetValue(modelSeeds);
+                            }
+                        }
+
+                        results[algorithm] = scores;
+                    }
+
+                    if (results.ContainsKey("xgb") && results.ContainsKey("dnn"))
+                    {
+                        results["mean of xgb and dnn"] = [.. Enumerable.Range(0, classes.Length).Select(c => results["xgb"][c].Zip(results["dnn"][c], (a, b) => (a + b) / 2).ToArray())];
+                        foreach (var w in (parse.GetValue(xgbWeights) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                            .Select(t => float.Parse(t, CultureInfo.InvariantCulture)))
                         {
-                            scores[c][i] += modelScores[i] / parse.GetValue(modelSeeds);
+                            results[string.Create(CultureInfo.InvariantCulture, $"{w:0.##}·xgb + {1 - w:0.##}·dnn")] =
+                                [.. Enumerable.Range(0, classes.Length).Select(c => results["xgb"][c].Zip(results["dnn"][c], (a, b) => (w * a) + ((1 - w) * b)).ToArray())];
                         }
                     }
 
-                    results[algorithm] = scores;
-                }
-
-                if (results.ContainsKey("xgb") && results.ContainsKey("dnn"))
-                {
-                    results["mean of xgb and dnn"] = [.. Enumerable.Range(0, classes.Length).Select(c => results["xgb"][c].Zip(results["dnn"][c], (a, b) => (a + b) / 2).ToArray())];
-                    foreach (var w in (parse.GetValue(xgbWeights) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                        .Select(t => float.Parse(t, CultureInfo.InvariantCulture)))
+                    var truth = testTable.Text("class_name").Select(t => Array.IndexOf(classes, t)).ToArray();
+                    foreach (var (name, scores) in results)
                     {
-                        results[string.Create(CultureInfo.InvariantCulture, $"{w:0.##}·xgb + {1 - w:0.##}·dnn")] =
-                            [.. Enumerable.Range(0, classes.Length).Select(c => results["xgb"][c].Zip(results["dnn"][c], (a, b) => (w * a) + ((1 - w) * b)).ToArray())];
+                        var predicted = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, classes.Length).MaxBy(c => scores[c][i])).ToArray();
+                        var (accuracy, macroF1) = Score(truth, predicted, classes.Length);
+                        Record("ScopeWeb " + name, accuracy, macroF1);
+                        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {seed} | ScopeWeb {name} | {accuracy:F4} | {macroF1:F4} |")).ConfigureAwait(false);
+                    }
+
+                    if (parse.GetValue(peer))
+                    {
+                        var splitFile = Path.Combine(scratch.Path, "split.json");
+                        // The peers read the table as the bench sees it (joined and derived columns included) and get the same features.
+                        var peerData = Path.Combine(scratch.Path, "table.csv");
+                        await using (var writer = new StreamWriter(peerData))
+                        {
+                            table.WriteCsv(writer);
+                        }
+
+                        await File.WriteAllTextAsync(splitFile, JsonSerializer.Serialize(new { train, test, features = chosen }), ct).ConfigureAwait(false);
+                        var psi = new ProcessStartInfo("/usr/bin/python3", ["tools/bench/linear_peers.py", peerData, splitFile]) { RedirectStandardOutput = true };
+                        using var process = Process.Start(psi)!;
+                        var lines = (await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                        await process.WaitForExitAsync(ct).ConfigureAwait(false);
+                        foreach (var line in lines)
+                        {
+                            // "| name | accuracy | macro-F1 |"
+                            var cells = line.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                            Record(cells[0], double.Parse(cells[1], CultureInfo.InvariantCulture), double.Parse(cells[2], CultureInfo.InvariantCulture));
+                            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {seed} {line}")).ConfigureAwait(false);
+                        }
                     }
                 }
 
-                var truth = testTable.Text("class_name").Select(t => Array.IndexOf(classes, t)).ToArray();
-                foreach (var (name, scores) in results)
+                if (splitSeeds.Length > 1)
                 {
-                    var predicted = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, classes.Length).MaxBy(c => scores[c][i])).ToArray();
-                    var (accuracy, macroF1) = Score(truth, predicted, classes.Length);
-                    Record("ScopeWeb " + name, accuracy, macroF1);
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {seed} | ScopeWeb {name} | {accuracy:F4} | {macroF1:F4} |")).ConfigureAwait(false);
-                }
-
-                if (parse.GetValue(peer))
-                {
-                    var splitFile = Path.Combine(scratch.Path, "split.json");
-                    // The peers read the table as the bench sees it (joined and derived columns included) and get the same features.
-                    var peerData = Path.Combine(scratch.Path, "table.csv");
-                    await using (var writer = new StreamWriter(peerData))
-                    {
-                        table.WriteCsv(writer);
-                    }
-
-                    await File.WriteAllTextAsync(splitFile, JsonSerializer.Serialize(new { train, test, features = chosen }), ct).ConfigureAwait(false);
-                    var psi = new ProcessStartInfo("/usr/bin/python3", ["tools/bench/linear_peers.py", peerData, splitFile]) { RedirectStandardOutput = true };
-                    using var process = Process.Start(psi)!;
-                    var lines = (await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-                    await process.WaitForExitAsync(ct).ConfigureAwait(false);
-                    foreach (var line in lines)
-                    {
-                        // "| name | accuracy | macro-F1 |"
-                        var cells = line.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                        Record(cells[0], double.Parse(cells[1], CultureInfo.InvariantCulture), double.Parse(cells[2], CultureInfo.InvariantCulture));
-                        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {seed} {line}")).ConfigureAwait(false);
-                    }
-                }
-            }
-
-            if (splitSeeds.Length > 1)
-            {
-                await output.WriteLineAsync().ConfigureAwait(false);
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"| classifier ({splitSeeds.Length} seeds) | accuracy mean ± sd | min | macro-F1 mean ± sd | min |")).ConfigureAwait(false);
-                await output.WriteLineAsync("|---|---:|---:|---:|---:|").ConfigureAwait(false);
-                foreach (var (name, list) in summary)
-                {
-                    var (am, asd) = MeanSd(list.Select(r => r.Accuracy));
-                    var (fm, fsd) = MeanSd(list.Select(r => r.MacroF1));
+                    await output.WriteLineAsync().ConfigureAwait(false);
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"| {name} | {am:F4} ± {asd:F4} | {list.Min(r => r.Accuracy):F4} | {fm:F4} ± {fsd:F4} | {list.Min(r => r.MacroF1):F4} |")).ConfigureAwait(false);
+                        $"| classifier ({splitSeeds.Length} seeds) | accuracy mean ± sd | min | macro-F1 mean ± sd | min |")).ConfigureAwait(false);
+                    await output.WriteLineAsync("|---|---:|---:|---:|---:|").ConfigureAwait(false);
+                    foreach (var (name, list) in summary)
+                    {
+                        var (am, asd) = MeanSd(list.Select(r => r.Accuracy));
+                        var (fm, fsd) = MeanSd(list.Select(r => r.MacroF1));
+                        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                            $"| {name} | {am:F4} ± {asd:F4} | {list.Min(r => r.Accuracy):F4} | {fm:F4} ± {fsd:F4} | {list.Min(r => r.MacroF1):F4} |")).ConfigureAwait(false);
+                    }
                 }
-            }
 
-            return 0;
+                return 0;
+            }
+            catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+            {
+                // Bad files or options: the message names the file, row or option; no stack trace.
+                await parse.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                return 1;
+            }
         });
         return command;
     }
@@ -273,21 +289,25 @@ public static class LinearAccuracyBench
     {
         var skew = table.Numbers("skew");
         var kurt = table.Numbers("kurt");
-        var columns = table.ColumnNames.ToDictionary(c => c, c => table.Text(c).ToArray(), StringComparer.Ordinal);
-        columns[BimodalityColumn] = [.. Enumerable.Range(0, table.Rows).Select(r => ((skew[r] * skew[r]) + 1) / (kurt[r] + 3) is var b && double.IsFinite(b) ? b.ToString("R", CultureInfo.InvariantCulture) : "")];
-        return new TrainingTable(table.SourceName, [.. table.ColumnNames, BimodalityColumn], columns, table.DataHash + "+bimodality");
+        return WithColumns(table, [BimodalityColumn], (_, r) => ((skew[r] * skew[r]) + 1) / (kurt[r] + 3), "+bimodality");
     }
 
     private static TrainingTable WithDerivedColours(TrainingTable table)
     {
+        var parts = DerivedColours.ToDictionary(d => d.Name, d => d.Sum.Select(table.Numbers).ToArray(), StringComparer.Ordinal);
+        return WithColumns(table, [.. DerivedColours.Select(d => d.Name)], (name, r) => parts[name].Sum(p => p[r]), "+colours");
+    }
+
+    /// <summary>The table with numeric columns appended; a non-finite value is written as missing.</summary>
+    private static TrainingTable WithColumns(TrainingTable table, IReadOnlyList<string> names, Func<string, int, double> value, string hashSuffix)
+    {
         var columns = table.ColumnNames.ToDictionary(c => c, c => table.Text(c).ToArray(), StringComparer.Ordinal);
-        foreach (var (name, sum) in DerivedColours)
+        foreach (var name in names)
         {
-            var parts = sum.Select(table.Numbers).ToArray();
-            columns[name] = [.. Enumerable.Range(0, table.Rows).Select(r => parts.Sum(p => p[r]).ToString("R", CultureInfo.InvariantCulture))];
+            columns[name] = [.. Enumerable.Range(0, table.Rows).Select(r => value(name, r) is var v && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "")];
         }
 
-        return new TrainingTable(table.SourceName, [.. table.ColumnNames, .. DerivedColours.Select(d => d.Name)], columns, table.DataHash + "+colours");
+        return new TrainingTable(table.SourceName, [.. table.ColumnNames, .. names], columns, table.DataHash + hashSuffix);
     }
 
     /// <summary>Columns of allLINEARfinal_targets (Ivezić 2011) joined by object id: name and 0-based whitespace field.</summary>
@@ -295,6 +315,8 @@ public static class LinearAccuracyBench
     {
         ["gr"] = 7, ["ri"] = 8, ["iz"] = 9, ["std"] = 12, ["rms"] = 13, ["Lchi2"] = 14,
     };
+
+    private static readonly string[] TargetRatios = ["std_rms", "ampl_std", "ampl_rms"];
 
     private static TrainingTable WithTargetColumns(TrainingTable table, string path, IReadOnlyList<string> wanted)
     {
@@ -320,24 +342,17 @@ public static class LinearAccuracyBench
             return byId.TryGetValue(ids[row], out var f) ? double.Parse(f[TargetFields[name]], CultureInfo.InvariantCulture) : double.NaN;
         }
 
-        double Value(int row, string name) => name switch
+        double Value(string name, int row) => name switch
         {
             // Eclipses are brief dips: they inflate the standard deviation far more than the interquartile scatter, so these
             // ratios measure how much of the light curve sits at maximum light (Algols) or varies all the time (contact binaries).
             "std_rms" => Field(row, "std") / Field(row, "rms"),
             "ampl_std" => amplitude[row] / Field(row, "std"),
             "ampl_rms" => amplitude[row] / Field(row, "rms"),
-            _ when TargetFields.ContainsKey(name) => Field(row, name),
-            _ => throw new ArgumentException($"--target-columns: unknown column '{name}' (known: {string.Join(", ", TargetFields.Keys)}, std_rms, ampl_std, ampl_rms)."),
+            _ => Field(row, name),
         };
 
-        var columns = table.ColumnNames.ToDictionary(c => c, c => table.Text(c).ToArray(), StringComparer.Ordinal);
-        foreach (var name in wanted)
-        {
-            columns[name] = [.. Enumerable.Range(0, table.Rows).Select(r => Value(r, name) is var v && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "")];
-        }
-
-        return new TrainingTable(table.SourceName, [.. table.ColumnNames, .. wanted], columns, table.DataHash + "+targets:" + string.Join(',', wanted));
+        return WithColumns(table, wanted, Value, "+targets:" + string.Join(',', wanted));
     }
 
     private static List<IReadOnlyDictionary<string, double>> Rows(TrainingTable table, IReadOnlyList<string> features)
