@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using ScopeWeb.Core.Training;
-using ScopeWeb.Core.Training.Dnn;
+using ScopeWeb.Training;
+using ScopeWeb.Training.Dnn;
 
 namespace ScopeWeb.Cli.Bench;
 

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ScopeWeb.Core.Training;
-using ScopeWeb.Core.Training.Gbdt;
-using ScopeWeb.Core.Training.Metrics;
+using ScopeWeb.Training;
+using ScopeWeb.Training.Gbdt;
+using ScopeWeb.Training.Metrics;
 
 namespace ScopeWeb.Cli.Bench;
 

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ScopeWeb.Core.Classifiers;
-using ScopeWeb.Core.Training;
-using ScopeWeb.Core.Training.Data;
+using ScopeWeb.Training;
+using ScopeWeb.Training.Data;
 
 namespace ScopeWeb.Cli.Bench;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScopeWeb.Core.Catalog;
-using ScopeWeb.Core.Training.Data;
+using ScopeWeb.Training.Data;
 
 namespace ScopeWeb.Cli.Training;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScopeWeb.Core.Catalog;
-using ScopeWeb.Core.Training;
-using ScopeWeb.Core.Training.Data;
+using ScopeWeb.Training;
+using ScopeWeb.Training.Data;
 
 namespace ScopeWeb.Cli.Training;
 

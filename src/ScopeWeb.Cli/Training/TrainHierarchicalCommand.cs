@@ -5,10 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
-using ScopeWeb.Core.Training;
-using ScopeWeb.Core.Training.Data;
-using ScopeWeb.Core.Training.Gbdt;
-using ScopeWeb.Core.Training.Hierarchical;
+using ScopeWeb.Training;
+using ScopeWeb.Training.Data;
+using ScopeWeb.Training.Gbdt;
+using ScopeWeb.Training.Hierarchical;
 
 namespace ScopeWeb.Cli.Training;
 

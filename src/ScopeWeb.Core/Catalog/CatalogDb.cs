@@ -15,7 +15,7 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
     public DbSet<Annotation> Annotations => Set<Annotation>();
     public DbSet<SourceGroup> Groups => Set<SourceGroup>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
-    public DbSet<Training.TrainingRun> TrainingRuns => Set<Training.TrainingRun>();
+    public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -96,7 +96,7 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(m => m.SourceId);
         });
 
-        modelBuilder.Entity<Training.TrainingRun>(e =>
+        modelBuilder.Entity<TrainingRun>(e =>
         {
             e.ToTable("training_runs");
             e.Property(r => r.Tag).HasMaxLength(64);

@@ -5,7 +5,7 @@ using ScopeWeb.Core.Disagreements;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Groups;
 using ScopeWeb.Core.Import;
-using ScopeWeb.Core.Training;
+using ScopeWeb.Training;
 using ScopeWeb.Web.Components;
 
 namespace ScopeWeb.Web.Setup;

@@ -1,5 +1,5 @@
-using ScopeWeb.Core.Training;
-using ScopeWeb.Core.Training.Data;
+using ScopeWeb.Training;
+using ScopeWeb.Training.Data;
 
 namespace ScopeWeb.Web.Training;
 

@@ -2,8 +2,8 @@ using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using Plotly.Blazor.Traces.ScatterLib;
-using ScopeWeb.Core.Training;
-using ScopeWeb.Core.Training.Metrics;
+using ScopeWeb.Training;
+using ScopeWeb.Training.Metrics;
 
 namespace ScopeWeb.Web.Training;
 

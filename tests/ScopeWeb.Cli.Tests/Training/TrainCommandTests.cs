@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Cli.Training;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
-using ScopeWeb.Core.Training;
+using ScopeWeb.Training;
 
 namespace ScopeWeb.Cli.Tests.Training;
 

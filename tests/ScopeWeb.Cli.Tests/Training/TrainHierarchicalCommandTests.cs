@@ -52,7 +52,7 @@ public sealed class TrainHierarchicalCommandTests : IDisposable
         await using (var db = new ScopeWeb.Core.Catalog.CatalogDbFactory(ScopeWeb.Core.Catalog.DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_dir.FullName, "scopeweb.db")}").CreateDbContext())
         {
             var recorded = await db.TrainingRuns.SingleAsync();
-            Assert.Equal((ScopeWeb.Core.Training.TrainingRunState.Succeeded, "lc_test", "hierarchical", 3), (recorded.State, recorded.Tag, recorded.Algorithm, recorded.Seed));
+            Assert.Equal((ScopeWeb.Core.Catalog.TrainingRunState.Succeeded, "lc_test", "hierarchical", 3), (recorded.State, recorded.Tag, recorded.Algorithm, recorded.Seed));
             Assert.Equal(model.Card.TrainingDataHash, recorded.DataHash);
             Assert.Contains("Periodic:RRab,EW", recorded.ParametersJson, StringComparison.Ordinal);
             Assert.NotNull(recorded.PromotedAtUtc);

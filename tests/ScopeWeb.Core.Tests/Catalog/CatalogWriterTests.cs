@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Core.Catalog;
-using ScopeWeb.Core.Tests.TestSupport;
 
 namespace ScopeWeb.Core.Tests.Catalog;
 

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Classifiers.Onnx.Proto;
-using static ScopeWeb.Core.Tests.Classifiers.ClassificationTestFiles;
+using static ScopeWeb.Testing.ClassificationTestFiles;
 
 namespace ScopeWeb.Core.Tests.Classifiers;
 

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Disagreements;
 using ScopeWeb.Core.Groups;
-using ScopeWeb.Core.Tests.TestSupport;
 
 namespace ScopeWeb.Core.Tests.Disagreements;
 

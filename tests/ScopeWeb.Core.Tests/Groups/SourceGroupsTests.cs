@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Groups;
-using ScopeWeb.Core.Tests.TestSupport;
 
 namespace ScopeWeb.Core.Tests.Groups;
 

@@ -13,11 +13,11 @@ internal static class ImportTestFiles
 
     public static ImportFile Fixture(string name) => ImportFile.FromPath(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Import", name));
 
-    public static LightCurveImporter Importer(TestSupport.TestCatalog catalog, CatalogWriter? writer = null) =>
+    public static LightCurveImporter Importer(TestCatalog catalog, CatalogWriter? writer = null) =>
         new(catalog.Factory, writer ?? catalog.Writer);
 
     /// <summary>Every stored value of every source and light curve, so two snapshots are equal only if nothing changed.</summary>
-    public static async Task<string> SnapshotAsync(TestSupport.TestCatalog catalog)
+    public static async Task<string> SnapshotAsync(TestCatalog catalog)
     {
         await using var db = catalog.Factory.CreateDbContext();
         var sources = await db.Sources.AsNoTracking().Include(s => s.LightCurves).ToListAsync();
@@ -36,7 +36,7 @@ internal static class ImportTestFiles
         return sb.ToString();
     }
 
-    public static async Task<Source> LoadAsync(TestSupport.TestCatalog catalog, string objId)
+    public static async Task<Source> LoadAsync(TestCatalog catalog, string objId)
     {
         await using var db = catalog.Factory.CreateDbContext();
         return await db.Sources.AsNoTracking().Include(s => s.LightCurves).SingleAsync(s => s.ObjId == objId);

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Import;
-using ScopeWeb.Core.Tests.TestSupport;
 using static ScopeWeb.Core.Tests.Import.ImportTestFiles;
 
 namespace ScopeWeb.Core.Tests.Import;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Core.Import;
-using ScopeWeb.Core.Tests.TestSupport;
 using static ScopeWeb.Core.Tests.Import.ImportTestFiles;
 
 namespace ScopeWeb.Core.Tests.Import;

@@ -1,8 +1,9 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScopeWeb.Core.Training;
-using ScopeWeb.Core.Training.Metrics;
+using ScopeWeb.Core.Catalog;
+using ScopeWeb.Training;
+using ScopeWeb.Training.Metrics;
 using ScopeWeb.Web.Tests.Support;
 using ScopeWeb.Web.Training;
 using TrainingPage = ScopeWeb.Web.Components.Pages.Training.TrainingPage;

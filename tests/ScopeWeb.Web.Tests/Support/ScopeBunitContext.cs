@@ -23,7 +23,7 @@ public abstract class ScopeBunitContext : AsyncBunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton(Catalog.Factory);
         Services.AddSingleton<IDbContextFactory<CatalogDb>>(Catalog.Factory);
-        Services.AddSingleton(Catalog.Reader);
+        Services.AddSingleton(Catalog.Catalog);
         Services.AddSingleton(Catalog.Writer);
         Services.AddSingleton<CatalogSeeding>();
         Services.AddSingleton(new ScopeWeb.Core.FeatureExtraction.FeatureExtractor());
@@ -33,13 +33,13 @@ public abstract class ScopeBunitContext : AsyncBunitContext
         Services.AddSingleton<ScopeWeb.Core.Groups.SourceGroups>();
         Services.AddSingleton<ScopeWeb.Core.Disagreements.DisagreementFinder>();
         Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ScopeWeb.Core.Classifiers.ModelRegistryOptions { Directory = Path.Combine(Path.GetTempPath(), "scopeweb-bunit-models-" + Guid.NewGuid().ToString("N")) }));
-        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ScopeWeb.Core.Training.TrainingOptions { OutputDirectory = Path.Combine(Path.GetTempPath(), "scopeweb-bunit-trained") }));
-        Services.AddSingleton<ScopeWeb.Core.Training.TrainingRunStore>();
-        Services.AddSingleton<ScopeWeb.Core.Training.TrainingProgress>();
-        Services.AddSingleton<ScopeWeb.Core.Training.ModelPromoter>();
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ScopeWeb.Training.TrainingOptions { OutputDirectory = Path.Combine(Path.GetTempPath(), "scopeweb-bunit-trained") }));
+        Services.AddSingleton<ScopeWeb.Training.TrainingRunStore>();
+        Services.AddSingleton<ScopeWeb.Training.TrainingProgress>();
+        Services.AddSingleton<ScopeWeb.Training.ModelPromoter>();
         // The queue's worker is not started: runs stay queued, which is what the page tests look at.
-        Services.AddSingleton<ScopeWeb.Core.Training.TrainingQueue>();
-        Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<ScopeWeb.Core.Training.TrainingQueue>>(Microsoft.Extensions.Logging.Abstractions.NullLogger<ScopeWeb.Core.Training.TrainingQueue>.Instance);
+        Services.AddSingleton<ScopeWeb.Training.TrainingQueue>();
+        Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<ScopeWeb.Training.TrainingQueue>>(Microsoft.Extensions.Logging.Abstractions.NullLogger<ScopeWeb.Training.TrainingQueue>.Instance);
 
         // The pages run on the interactive server renderer (global InteractiveServer); some work is skipped when prerendering.
         // Last: it resolves the renderer, after which no service can be added.

@@ -7,7 +7,6 @@ using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Classifiers.Onnx;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Simulation;
-using ScopeWeb.Core.Tests.TestSupport;
 
 namespace ScopeWeb.Core.Tests.Classifiers.Catalog;
 

@@ -5,7 +5,6 @@ using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.LightCurves;
 using ScopeWeb.Core.Simulation;
-using ScopeWeb.Core.Tests.TestSupport;
 
 namespace ScopeWeb.Core.Tests.FeatureExtraction.Catalog;
 

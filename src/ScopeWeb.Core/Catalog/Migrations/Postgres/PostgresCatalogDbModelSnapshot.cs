@@ -303,7 +303,7 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                     b.ToTable("groups", (string)null);
                 });
 
-            modelBuilder.Entity("ScopeWeb.Core.Training.TrainingRun", b =>
+            modelBuilder.Entity("ScopeWeb.Core.Catalog.TrainingRun", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

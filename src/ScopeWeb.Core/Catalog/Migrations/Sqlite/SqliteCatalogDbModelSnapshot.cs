@@ -288,7 +288,7 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                     b.ToTable("groups", (string)null);
                 });
 
-            modelBuilder.Entity("ScopeWeb.Core.Training.TrainingRun", b =>
+            modelBuilder.Entity("ScopeWeb.Core.Catalog.TrainingRun", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
 using MudBlazor;
-using ScopeWeb.Core.Training;
-using ScopeWeb.Core.Training.Data;
+using ScopeWeb.Core.Catalog;
+using ScopeWeb.Training;
+using ScopeWeb.Training.Data;
 using ScopeWeb.Web.Training;
 
 namespace ScopeWeb.Web.Components.Pages.Training;
