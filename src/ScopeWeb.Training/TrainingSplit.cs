@@ -1,3 +1,5 @@
+using ScopeWeb.Core.FeatureExtraction.Dmdt;
+
 namespace ScopeWeb.Training;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace ScopeWeb.Training;
 public sealed class TrainingSplit
 {
     /// <summary>Values per dmdt image (26 × 26).</summary>
-    public const int DmdtLength = 26 * 26;
+    public const int DmdtLength = DmdtHistogram.Length;
 
     public TrainingSplit(int featureCount, float[] features, float[] labels, float[]? dmdt = null, long[]? sourceIds = null)
     {

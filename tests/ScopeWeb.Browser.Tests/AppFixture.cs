@@ -34,7 +34,7 @@ public sealed class AppFixture : IAsyncLifetime
     {
         get
         {
-            var dir = Path.Combine(RepositoryRoot(), "TestResults", "artifacts");
+            var dir = Path.Combine(RepositoryPaths.Root() ?? Directory.GetCurrentDirectory(), "TestResults", "artifacts");
             Directory.CreateDirectory(dir);
             return dir;
         }
@@ -194,17 +194,6 @@ public sealed class AppFixture : IAsyncLifetime
         }
 
         return source;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 }
 

@@ -223,7 +223,7 @@ public class ModelTrainingTests
         var groups = new SourceGroups(c.Factory, TimeProvider.System);
         var promoter = new ModelPromoter(store, groups, Options.Create(new ModelRegistryOptions { Directory = Path.Combine(folder, "registry") }));
         var seeding = new CatalogSeeding();
-        var queue = new TrainingQueue(store, new TrainingProgress(), promoter, c.Factory, seeding,
+        var queue = new TrainingQueue(new TrainingRunLifecycle(store, promoter, c.Factory), new TrainingProgress(), seeding,
             Options.Create(new TrainingOptions { OutputDirectory = Path.Combine(folder, "trained"), Threads = 1 }), NullLogger<TrainingQueue>.Instance);
         return (queue, store, promoter, seeding);
     }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScopeWeb.Core.Catalog;
 using ScopeWeb.Training;
 using ScopeWeb.Training.Data;
 
@@ -124,29 +122,22 @@ public static class TrainCommand
             b.Configuration["Models:Directory"] = models.FullName;
             b.AddTraining(backgroundWorker: false);
         }).ConfigureAwait(false);
-        var store = host.Services.GetRequiredService<TrainingRunStore>();
-        TrainingRun? run = null;
+        var lifecycle = host.Services.GetRequiredService<TrainingRunLifecycle>();
         var scratch = save || promote ? null : Directory.CreateTempSubdirectory("scope-train-");
         try
         {
-            var table = string.Equals(parameters.Dataset, TrainingParameters.CatalogDataset, StringComparison.Ordinal)
-                ? await CatalogTrainingSet.LoadAsync(host.Services.GetRequiredService<IDbContextFactory<CatalogDb>>(), ct).ConfigureAwait(false)
-                : TrainingTable.ReadCsv(parameters.Dataset);
+            var table = await lifecycle.LoadTableAsync(parameters.Dataset, ct).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{parameters.Tag} ({parameters.Algorithm}): {table.Rows:N0} rows from {table.SourceName} ({table.DataHash[..Math.Min(19, table.DataHash.Length)]}…), seed {parameters.Seed}")).ConfigureAwait(false);
-            run = await store.CreateAsync(parameters, "cli", ct).ConfigureAwait(false);
-            await store.MarkRunningAsync(run.Id, ct).ConfigureAwait(false);
+            var run = await lifecycle.CreateAsync(parameters, "cli", ct).ConfigureAwait(false);
             var progress = new ConsoleProgress(output, verbose > 0);
-            var outcome = ModelTraining.Train(parameters, table, scratch?.FullName ?? outputDir.FullName, progress, ct: ct);
+            var outcome = await lifecycle.TrainAsync(
+                run.Id, parameters, table, scratch?.FullName ?? outputDir.FullName, progress, "Cancelled from the command line.", ct).ConfigureAwait(false);
             progress.Finish();
-            var promoter = host.Services.GetRequiredService<ModelPromoter>();
-            await promoter.RecordTrainingSetAsync(outcome, ct).ConfigureAwait(false);
-            await store.CompleteAsync(run.Id, outcome, ct).ConfigureAwait(false);
             await output.WriteLineAsync(Report(outcome)).ConfigureAwait(false);
             if (promote)
             {
-                var promoted = await promoter.PromoteCardAsync(outcome.CardPath, ct).ConfigureAwait(false);
-                await store.MarkPromotedAsync(run.Id, ct).ConfigureAwait(false);
+                var promoted = await lifecycle.PromoteAsync(run.Id, ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"promoted: {promoted}").ConfigureAwait(false);
             }
 
@@ -156,18 +147,9 @@ public static class TrainCommand
         }
         catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException)
         {
-            if (run is not null)
-            {
-                await store.FailAsync(run.Id, ex.Message, cancelled: false, CancellationToken.None).ConfigureAwait(false);
-            }
-
+            // The run (when it was recorded) is failed with this message by the lifecycle.
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return 1;
-        }
-        catch (OperationCanceledException) when (run is not null)
-        {
-            await store.FailAsync(run.Id, "Cancelled from the command line.", cancelled: true, CancellationToken.None).ConfigureAwait(false);
-            throw;
         }
         finally
         {

@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
+using ScopeWeb.Core.Jobs;
 using ScopeWeb.Training;
 using ScopeWeb.Training.Data;
 using ScopeWeb.Training.Gbdt;
@@ -125,42 +123,23 @@ public static class TrainHierarchicalCommand
             b.Configuration["Models:Directory"] = models.FullName;
             b.AddTraining(backgroundWorker: false);
         }).ConfigureAwait(false);
-        var store = host.Services.GetRequiredService<TrainingRunStore>();
-        TrainingRun? run = null;
+        var lifecycle = host.Services.GetRequiredService<TrainingRunLifecycle>();
         try
         {
-            var table = string.Equals(dataset, TrainingParameters.CatalogDataset, StringComparison.Ordinal)
-                ? await CatalogTrainingSet.LoadAsync(host.Services.GetRequiredService<IDbContextFactory<CatalogDb>>(), ct).ConfigureAwait(false)
-                : TrainingTable.ReadCsv(dataset);
+            var table = await lifecycle.LoadTableAsync(dataset, ct).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{options.Tag}_hierarchical: {table.Rows:N0} rows from {table.SourceName}, taxonomy {HierarchicalTaxonomy.Format(options.Taxonomy)}, {options.Features.Count} features, seed {options.Seed}"))
                 .ConfigureAwait(false);
-            var progress = new SynchronousProgress(model => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            var progress = new SynchronousProgress<HierarchicalBinaryModel>(model => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{model.Index}/{model.Count}] {model.Level} {model.Class}: {model.Result.BestRound} rounds, val AUC {model.Result.BestValidationAuc:F4}")));
-            // Recorded like every run, with what it takes to repeat it: the options, the data set and its hash, the seed.
-            var parametersJson = JsonSerializer.Serialize(new
-            {
-                dataset,
-                tag = options.Tag,
-                class_column = options.ClassColumn,
-                taxonomy = HierarchicalTaxonomy.Format(options.Taxonomy),
-                features = options.Features,
-                random_state = options.Seed,
-                test_size = options.TestSize,
-                val_size = options.ValidationSize,
-                scaling = options.Scaling.ToString(),
-            });
-            run = await store.CreateAsync(options.Tag, "hierarchical", dataset, options.Seed, parametersJson, "cli", ct).ConfigureAwait(false);
-            await store.MarkRunningAsync(run.Id, ct).ConfigureAwait(false);
-            var outcome = HierarchicalTraining.Train(table, options, outputDir.FullName, progress, ct: ct);
-            await store.CompleteAsync(run.Id, table.DataHash, outcome.CardPath, ct).ConfigureAwait(false);
+            var run = await lifecycle.CreateAsync(options, dataset, "cli", ct).ConfigureAwait(false);
+            var outcome = await lifecycle.TrainHierarchicalAsync(run.Id, options, table, outputDir.FullName, progress, "Cancelled from the command line.", ct)
+                .ConfigureAwait(false);
             await output.WriteLineAsync(Report(outcome)).ConfigureAwait(false);
             await output.WriteLineAsync($"saved: {outcome.CardPath}").ConfigureAwait(false);
             if (promote)
             {
-                // ModelPromotion.Promote underneath; it also records the catalog training set as the binary models' promotion does.
-                var promoted = await host.Services.GetRequiredService<ModelPromoter>().PromoteCardAsync(outcome.CardPath, ct).ConfigureAwait(false);
-                await store.MarkPromotedAsync(run.Id, ct).ConfigureAwait(false);
+                var promoted = await lifecycle.PromoteAsync(run.Id, ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"promoted: {promoted}").ConfigureAwait(false);
             }
 
@@ -169,11 +148,7 @@ public static class TrainHierarchicalCommand
         }
         catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException)
         {
-            if (run is not null)
-            {
-                await store.FailAsync(run.Id, ex.Message, cancelled: false, CancellationToken.None).ConfigureAwait(false);
-            }
-
+            // The run (when it was recorded) is failed with this message by the lifecycle.
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return 1;
         }
@@ -219,11 +194,5 @@ public static class TrainHierarchicalCommand
 
         lines.Add(string.Create(c, $"ONNX export equals LightGBM's probabilities (product rule) to {outcome.OnnxMaxAbsDifference:E2} (max |difference| on the test split)"));
         return string.Join(Environment.NewLine, lines);
-    }
-
-    /// <summary>Reports on the training thread, so lines print in order as each binary model finishes.</summary>
-    private sealed class SynchronousProgress(Action<HierarchicalBinaryModel> report) : IProgress<HierarchicalBinaryModel>
-    {
-        public void Report(HierarchicalBinaryModel value) => report(value);
     }
 }

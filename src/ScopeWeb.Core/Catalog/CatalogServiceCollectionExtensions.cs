@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ScopeWeb.Core.Health;
 
 namespace ScopeWeb.Core.Catalog;
 
@@ -35,9 +36,12 @@ public static class CatalogServiceCollectionExtensions
         builder.Services.AddSingleton<SourceCatalog>();
         builder.Services.AddSingleton(sp => new CatalogWriter(sp.GetRequiredService<IDbContextFactory<CatalogDb>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<CatalogSeeding>();
+        builder.Services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
         if (initializeOnStart)
         {
-            builder.Services.AddHostedService<CatalogInitializer>();
+            builder.Services.AddSingleton<CatalogInitializer>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogInitializer>());
+            builder.AddJobHealthCheck<CatalogInitializer>("catalog-initializer", runsUntilShutdown: false);
         }
 
         return builder;

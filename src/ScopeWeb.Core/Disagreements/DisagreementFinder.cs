@@ -194,14 +194,3 @@ public sealed class DisagreementFinder(IDbContextFactory<CatalogDb> dbFactory)
         }
     }
 }
-
-public static class DisagreementServiceCollectionExtensions
-{
-    /// <summary>The DNN/XGB disagreement search (needs the catalog).</summary>
-    public static IHostApplicationBuilder AddDisagreements(this IHostApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<DisagreementFinder>();
-        return builder;
-    }
-}

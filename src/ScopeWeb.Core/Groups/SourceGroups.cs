@@ -114,14 +114,3 @@ public sealed class SourceGroups(IDbContextFactory<CatalogDb> dbFactory, TimePro
             .ExecuteDeleteAsync(ct).ConfigureAwait(false);
     }
 }
-
-public static class SourceGroupServiceCollectionExtensions
-{
-    /// <summary>Local source groups (needs the catalog).</summary>
-    public static IHostApplicationBuilder AddSourceGroups(this IHostApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<SourceGroups>();
-        return builder;
-    }
-}

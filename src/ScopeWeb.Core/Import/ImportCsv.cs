@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using CsvHelper;
+using ScopeWeb.Core.Files;
 
 namespace ScopeWeb.Core.Import;
 
@@ -42,7 +42,7 @@ internal sealed class ImportCsv : IDisposable
         Stream stream;
         try
         {
-            stream = OpenStream(file.Path);
+            stream = DataFile.OpenRead(file.Path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -72,26 +72,6 @@ internal sealed class ImportCsv : IDisposable
         {
             reader?.Dispose();
             stream.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Opens a file, decompressing it when it starts with the gzip magic bytes 1F 8B, whatever its name.</summary>
-    internal static Stream OpenStream(string path)
-    {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        try
-        {
-            Span<byte> magic = stackalloc byte[2];
-            var n = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-            file.Position = 0;
-            return n == 2 && magic[0] == 0x1F && magic[1] == 0x8B
-                ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false)
-                : file;
-        }
-        catch
-        {
-            file.Dispose();
             throw;
         }
     }

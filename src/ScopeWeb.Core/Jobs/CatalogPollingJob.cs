@@ -13,6 +13,9 @@ public abstract partial class CatalogPollingJob(CatalogSeeding seeding, JobProgr
     /// <summary>The clock the job stamps its rows and progress with.</summary>
     protected TimeProvider Time => time;
 
+    /// <summary>Counts, rate and the last error, as the pages and the health report show them.</summary>
+    public JobProgress Progress => status;
+
     /// <summary>Does one pass over what is stale; returns how many items it processed.</summary>
     public abstract Task<int> RunOnceAsync(CancellationToken ct);
 

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using CsvHelper;
+using ScopeWeb.Core.FeatureExtraction.Dmdt;
+using ScopeWeb.Core.Files;
 
 namespace ScopeWeb.Training.Data;
 
@@ -109,7 +109,8 @@ public sealed class TrainingTable
         var images = new float[cells.Length * TrainingSplit.DmdtLength];
         for (var r = 0; r < cells.Length; r++)
         {
-            var cell = cells[r].Trim();
+            var cell = cells[r].AsSpan().Trim();
+            // SCoPe's data sets hold a scalar (0, NaN) where a source has no image: the all-zero image.
             if (cell.Length == 0 || cell[0] != '[')
             {
                 continue;
@@ -117,31 +118,11 @@ public sealed class TrainingTable
 
             try
             {
-                using var json = JsonDocument.Parse(cell);
-                var rows = json.RootElement;
-                if (rows.GetArrayLength() != 26)
-                {
-                    throw new InvalidDataException($"{rows.GetArrayLength()} rows instead of 26");
-                }
-
-                var i = 0;
-                foreach (var row in rows.EnumerateArray())
-                {
-                    if (row.GetArrayLength() != 26)
-                    {
-                        throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"row {i / 26} has {row.GetArrayLength()} values instead of 26"));
-                    }
-
-                    foreach (var value in row.EnumerateArray())
-                    {
-                        images[(r * TrainingSplit.DmdtLength) + i++] = value.GetSingle();
-                    }
-                }
+                DmdtHistogram.ParseJson(Encoding.UTF8.GetBytes(cell.ToString()), images.AsSpan(r * TrainingSplit.DmdtLength, TrainingSplit.DmdtLength));
             }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or InvalidDataException)
+            catch (FormatException ex)
             {
-                throw new InvalidDataException(string.Create(
-                    CultureInfo.InvariantCulture, $"{SourceName}: row {r + 2}, column 'dmdt': not a 26×26 list ({ex.Message})."), ex);
+                throw DmdtHistogram.CellError(SourceName, r + 2, DmdtColumn, ex);
             }
         }
 
@@ -158,7 +139,7 @@ public sealed class TrainingTable
         return new TrainingTable(sourceName, ColumnNames, columns, hash);
     }
 
-    /// <summary>Reads a CSV (or .csv.gz) training table; the data hash is the file's SHA-256.</summary>
+    /// <summary>Reads a CSV training table, plain or gzip (by its magic bytes); the data hash is the file's SHA-256.</summary>
     /// <exception cref="InvalidDataException">The file is empty, a row has the wrong number of cells, or a header repeats.</exception>
     public static TrainingTable ReadCsv(string path)
     {
@@ -174,9 +155,7 @@ public sealed class TrainingTable
             hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(file));
         }
 
-        using var stream = File.OpenRead(path);
-        using var decompressed = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress) : (Stream)stream;
-        using var text = new StreamReader(decompressed, Encoding.UTF8);
+        using var text = new StreamReader(DataFile.OpenRead(path), Encoding.UTF8);
         return Read(text, path, hash);
     }
 

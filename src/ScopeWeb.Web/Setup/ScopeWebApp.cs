@@ -1,4 +1,3 @@
-using MudBlazor.Services;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Disagreements;
@@ -7,6 +6,7 @@ using ScopeWeb.Core.Groups;
 using ScopeWeb.Core.Import;
 using ScopeWeb.Training;
 using ScopeWeb.Web.Components;
+using ScopeWeb.Web.Health;
 
 namespace ScopeWeb.Web.Setup;
 
@@ -45,15 +45,8 @@ public static class ScopeWebApp
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapScopeHealth();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
-    }
-
-    /// <summary>Razor components on the interactive server render mode, MudBlazor.</summary>
-    public static IHostApplicationBuilder AddScopeUi(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
-        return builder;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 
 namespace ScopeWeb.Core.FeatureExtraction.Dmdt;
 
@@ -205,6 +206,98 @@ public static class DmdtHistogram
 
         sb.Append(']');
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Reads a dmdt cell as <see cref="ToJson"/> writes it (UTF-8 JSON, 26 lists of 26 numbers: rows are dm bins, columns
+    /// dt bins) into <paramref name="image"/>, row-major. An empty cell is the all-zero image (SCoPe's empty histogram).
+    /// </summary>
+    /// <exception cref="FormatException">Not such a list; the message says what is wrong (see <see cref="CellError"/>).</exception>
+    public static void ParseJson(ReadOnlySpan<byte> utf8, Span<float> image)
+    {
+        if (image.Length != Length)
+        {
+            throw new ArgumentException($"A dmdt image has {Length} values, not {image.Length}.", nameof(image));
+        }
+
+        image.Clear();
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return;
+        }
+
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new FormatException($"'{Excerpt(utf8)}' is not a JSON list");
+            }
+
+            for (var dm = 0; dm < DmBinCount; dm++)
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the image has {dm} rows"));
+                }
+
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"image row {dm} is not a list"));
+                }
+
+                var dt = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (dt == DtBinCount)
+                    {
+                        throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"image row {dm} has more than {DtBinCount} values"));
+                    }
+
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetSingle(out var value) || !float.IsFinite(value))
+                    {
+                        throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+                            $"image row {dm}, value {dt}: '{Excerpt(reader.ValueSpan)}' is not a float32 number"));
+                    }
+
+                    image[(dm * DtBinCount) + dt] = value;
+                    dt++;
+                }
+
+                if (dt != DtBinCount)
+                {
+                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"image row {dm} has {dt} values"));
+                }
+            }
+
+            if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)
+            {
+                throw new FormatException($"the image has more than {DmBinCount} rows");
+            }
+
+            // Reading past the end finds any trailing text (the reader throws on it).
+            reader.Read();
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"not valid JSON ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>The one message for a bad dmdt cell, naming the file, row and column, and what a good cell looks like.</summary>
+    public static InvalidDataException CellError(string file, long row, string column, FormatException problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+            $"{file}: row {row}, column '{column}': {problem.Message}; expected a JSON list of {DmBinCount} rows (dm bins) of {DtBinCount} numbers (dt bins), as `scope features --dmdt` writes."),
+            problem);
+    }
+
+    private static string Excerpt(ReadOnlySpan<byte> utf8)
+    {
+        var text = Encoding.UTF8.GetString(utf8[..Math.Min(utf8.Length, 40)]);
+        return utf8.Length > 40 ? text + "…" : text;
     }
 
     /// <summary>Bin of a magnitude difference, or −1 outside [−8, 8] (or NaN).</summary>

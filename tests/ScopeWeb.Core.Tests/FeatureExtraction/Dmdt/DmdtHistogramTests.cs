@@ -192,6 +192,42 @@ public class DmdtHistogramTests
     }
 
     [Fact]
+    public void ParseJson_reads_back_what_ToJson_writes_and_an_empty_cell_is_the_zero_image()
+    {
+        var image = DmdtHistogram.Compute(StatsReference.Value.Curves[0].ToPrepared());
+        var parsed = new float[DmdtHistogram.Length];
+        parsed.AsSpan().Fill(-1);
+
+        DmdtHistogram.ParseJson(System.Text.Encoding.UTF8.GetBytes(DmdtHistogram.ToJson(image)), parsed);
+        Assert.Equal(image, parsed);
+
+        DmdtHistogram.ParseJson(" "u8, parsed);
+        Assert.All(parsed, v => Assert.Equal(0f, v));
+    }
+
+    [Theory]
+    [InlineData("[[1,2],[3]]", "image row 0 has 2 values")]
+    [InlineData("{}", "'{}' is not a JSON list")]
+    [InlineData("[[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1e60]]", "image row 0, value 25: '1e60' is not a float32 number")]
+    public void ParseJson_says_what_is_wrong_and_CellError_names_file_row_and_column(string cell, string problem)
+    {
+        var error = Assert.Throws<FormatException>(() => DmdtHistogram.ParseJson(System.Text.Encoding.UTF8.GetBytes(cell), new float[DmdtHistogram.Length]));
+        Assert.StartsWith(problem, error.Message, StringComparison.Ordinal);
+
+        var message = DmdtHistogram.CellError("f.csv", 7, "dmdt", error).Message;
+        Assert.StartsWith($"f.csv: row 7, column 'dmdt': {problem}", message, StringComparison.Ordinal);
+        Assert.Contains("26 rows (dm bins) of 26 numbers (dt bins)", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseJson_rejects_text_after_the_image()
+    {
+        var json = DmdtHistogram.ToJson(new float[DmdtHistogram.Length]) + " x";
+        var error = Assert.Throws<FormatException>(() => DmdtHistogram.ParseJson(System.Text.Encoding.UTF8.GetBytes(json), new float[DmdtHistogram.Length]));
+        Assert.StartsWith("not valid JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_of_a_wrong_size_image_is_rejected()
     {
         Assert.Throws<ArgumentException>(() => DmdtHistogram.ToJson(new float[25 * 26]));

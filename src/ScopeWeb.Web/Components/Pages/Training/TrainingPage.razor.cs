@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.Extensions.Options;
 using MudBlazor;
 using ScopeWeb.Core.Catalog;
+using ScopeWeb.Core.Datasets;
 using ScopeWeb.Training;
 using ScopeWeb.Training.Data;
 using ScopeWeb.Web.Training;
@@ -36,7 +35,7 @@ public sealed partial class TrainingPage
     [Inject] private TrainingRunStore Store { get; set; } = default!;
     [Inject] private TrainingProgress Live { get; set; } = default!;
     [Inject] private ModelPromoter Promoter { get; set; } = default!;
-    [Inject] private IOptions<TrainingOptions> Options { get; set; } = default!;
+    [Inject] private DatasetStore Datasets { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
 
     /// <summary>Run to show, from the URL (<c>/training?run=12</c>).</summary>
@@ -113,28 +112,16 @@ public sealed partial class TrainingPage
             return;
         }
 
-        // Saved under its content hash: the run history names a file that never changes.
-        var folder = Directory.CreateDirectory(Options.Value.DatasetsDirectory).FullName;
-        var temp = Path.Combine(folder, $"upload-{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var target = File.Create(temp))
+            StoredDataset stored;
             await using (var source = file.OpenReadStream(MaxUploadBytes))
             {
-                await source.CopyToAsync(target);
+                stored = await Datasets.SaveAsync(source);
             }
 
-            string hash;
-            await using (var read = File.OpenRead(temp))
-            {
-                hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(read));
-            }
-
-            var extension = file.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? ".csv.gz" : ".csv";
-            var path = Path.Combine(folder, hash[..16] + extension);
-            File.Move(temp, path, overwrite: true);
-            var table = TrainingTable.ReadCsv(path);
-            _form.Dataset = path;
+            var table = TrainingTable.ReadCsv(stored.Path);
+            _form.Dataset = stored.Path;
             _uploadMessage = string.Create(CultureInfo.InvariantCulture, $"{file.Name}: {table.Rows:N0} rows, {table.ColumnNames.Count} columns{(table.HasColumn(TrainingTable.DmdtColumn) ? ", with dmdt" : ", no dmdt (the DNN will use the features only)")}.");
             if (!table.HasColumn(TrainingTable.DmdtColumn))
             {
@@ -145,10 +132,6 @@ public sealed partial class TrainingPage
         {
             _form.Dataset = TrainingParameters.CatalogDataset;
             _uploadMessage = ex.Message;
-        }
-        finally
-        {
-            File.Delete(temp);
         }
     }
 

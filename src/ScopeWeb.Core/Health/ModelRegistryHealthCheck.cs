@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ScopeWeb.Core.Classifiers;
+
+namespace ScopeWeb.Core.Health;
+
+/// <summary>The model registry is loaded: how many models, and any card that failed to load (degraded, not down: the rest serve).</summary>
+public sealed class ModelRegistryHealthCheck(ModelRegistry registry) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var set = registry.Current;
+        var data = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["directory"] = registry.Directory,
+            ["models"] = set.Models.Select(m => m.ScoreColumn).ToList(),
+        };
+        if (set.Errors.Count > 0)
+        {
+            data["errors"] = set.Errors.Select(e => $"{Path.GetFileName(e.File)}: {e.Message}").ToList();
+        }
+
+        var result = (set.Models.Count, set.Errors.Count) switch
+        {
+            (_, > 0) => HealthCheckResult.Degraded($"{set.Models.Count} models loaded; {set.Errors.Count} card(s) could not be loaded", data: data),
+            (0, _) => HealthCheckResult.Degraded("no models in the registry folder: nothing is scored", data: data),
+            _ => HealthCheckResult.Healthy($"{set.Models.Count} models loaded", data),
+        };
+        return Task.FromResult(result);
+    }
+}
