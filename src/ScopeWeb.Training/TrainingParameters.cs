@@ -8,7 +8,7 @@ using ScopeWeb.Training.Gbdt;
 namespace ScopeWeb.Training;
 
 /// <summary>
-/// Everything a training run needs, with SCoPe's defaults (scope.md §1.2–1.4). Stored with the run as JSON so the run
+/// Everything a training run needs, with SCoPe's defaults (docs/science.md). Stored with the run as JSON so the run
 /// can be repeated exactly: same parameters + same data hash + same seed = same model.
 /// </summary>
 public sealed record TrainingParameters

@@ -13,19 +13,19 @@ batch). Everything goes to OUT (default /work/bench-data/inference), never into 
   OUT/dnn/<tag>.onnx      torch.onnx.export of the DNN: inputs features [N, 40], dmdt [N, 1, 26, 26]; output score [N, 1]
   OUT/dnn/<tag>.pt        the same DNN's state_dict, for the torch peer (tools/bench/inference_peers.py)
 
-The table: SCoPe's 40 v1 phenomenological features (scope.md 2.2) with marginals shaped after the d15 feature_stats
-(scope.md 2.3: magnitudes ~ normal around 17.2, heavy-tailed positive statistics ~ log-normal with the same median,
+The table: SCoPe's 40 v1 phenomenological features (docs/science.md "Tags and feature sets") with marginals shaped after the d15 feature_stats
+(SCoPe's config feature_stats: magnitudes ~ normal around 17.2, heavy-tailed positive statistics ~ log-normal with the same median,
 Fourier coefficients ~ Laplace around 0, bounded ones in their ranges), correlated through six latent variables that
 also drive the labels, so the models have structure to learn. Missing values: 3% of rows have a failed Fourier fit
 (all 16 f1_* NaN, as lcstats gives) and sources without ZTF alerts have no mean_ztf_alert_braai.
 
-XGBoost (SCoPe's scope/xgb.py, scope.md 1.4): binary:logistic, eval_metric auc, num_boost_round 999 with early
+XGBoost (SCoPe's scope/xgb.py, docs/science.md "Gradient-boosted trees"): binary:logistic, eval_metric auc, num_boost_round 999 with early
 stopping 10 on a validation split, then a retrain with best_iteration+1 rounds. The per-tag parameters are drawn from
 SCoPe's grid-search ranges (max_depth 3-7, min_child_weight 1-5, eta 0.3/0.2/0.1, subsample and colsample_bytree
 0.6-1.0) with the seed, so the 22 models differ the way tuned SCoPe models do. Inputs are min-max scaled like SCoPe's
 (NaN stays NaN and takes the trees' default direction).
 
-DNN (ScopeNet, scope.md 1.3): dense branch Linear(40,256)-ReLU-Linear(256,32)-ReLU; conv branch of four separable
+DNN (ScopeNet, docs/science.md "ScopeNet"): dense branch Linear(40,256)-ReLU-Linear(256,32)-ReLU; conv branch of four separable
 convs (depthwise 3x3 + pointwise 1x1, as Keras' SeparableConv2D) 1->16->16, max-pool 2, 16->32->32, global average
 pool; concat -> Linear(64,16)-ReLU-Linear(16,1)-sigmoid; dropouts (identity at inference) as in SCoPe. Each is
 trained for --dnn-steps Adam steps (AMSGrad, lr 3e-4 as SCoPe's quirk makes it; batch 64) from Keras-like glorot
@@ -49,7 +49,7 @@ FEATURES = [
     "skew", "smallkurt", "stetson_j", "stetson_k", "sw", "welch_i", "wmean", "wstd",
 ]
 
-# SCoPe v1's 22 tags (scope.md 2.1, marked with a star) with a rough positive fraction each (scope.md 3.1 counts).
+# SCoPe v1's 22 tags (docs/science.md "Tags and feature sets", marked with a star) with a rough positive fraction each (SCoPe's training-set counts).
 TAGS = {
     "vnv": 0.70, "pnp": 0.60, "longt": 0.03, "i": 0.04, "fla": 0.03, "ew": 0.30, "eb": 0.02, "ea": 0.015, "e": 0.40,
     "agn": 0.004, "bis": 0.38, "blyr": 0.02, "ceph": 0.01, "dscu": 0.04, "lpv": 0.02, "mir": 0.002, "puls": 0.15,

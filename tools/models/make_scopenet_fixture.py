@@ -5,7 +5,7 @@ Run with Debian's interpreter, which has python3-torch:
     /usr/bin/python3 tools/models/make_scopenet_fixture.py [output_dir]
 Default output_dir: tests/ScopeWeb.Core.Tests/Fixtures/Classifiers
 
-Builds SCoPe's Keras functional network (reference scope.md §1.3) in torch, with module names that mirror the
+Builds SCoPe's Keras functional network (reference docs/science.md "ScopeNet") in torch, with module names that mirror the
 Keras layer names and so form the state_dict contract of ScopeNetWeights.FromStateDict:
   dense_fc_1 Linear(F, 256) → ReLU → dense_fc_2 Linear(256, 32) → ReLU
   conv_conv_k (k = 1..4) = depthwise Conv2d(C, C, 3, groups=C, bias=False) → pointwise Conv2d(C, C_out, 1) → ReLU,

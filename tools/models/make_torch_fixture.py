@@ -11,7 +11,7 @@ Writes:
   torch_mlp.onnx            5 features → 16 relu → 8 relu → 1 sigmoid; input "input_features" [N, 5], output "prob" [N, 1]
   torch_mlp_softmax.onnx    the same network with a two-class softmax head, softmax([0, z]); output "probabilities" [N, 2],
                             whose column 1 is the class probability
-  torch_scopenet.onnx       a small ScopeNet-like two-input model (scope.md §1.3): features (6) → dense 16 relu; dmdt →
+  torch_scopenet.onnx       a small ScopeNet-like two-input model (docs/science.md "ScopeNet"): features (6) → dense 16 relu; dmdt →
                             separable conv 3×3 (depthwise + pointwise, 8 channels) relu → maxpool 2 → global average pool;
                             concatenate → dense 8 relu → dense 1 sigmoid. Inputs "input_features" [N, 6] and
                             "input_dmdt" [N, 1, 26, 26] (torch NCHW), output "prob" [N, 1]

@@ -2,7 +2,7 @@
 """Reference values for ScopeWeb's SCoPe light-curve features (statistics, dmdt, Fourier decomposition).
 
 Computes every value independently of the C# code, with numpy/scipy, from the definitions in
-shared/reference/scope.md sections 3.2 (dmdt) and 3.3 (feature definitions), and writes
+docs/science.md (dmdt) and docs/features.md (feature definitions), and writes
 tests/ScopeWeb.Core.Tests/Fixtures/Features/stats_reference.json, which the C# tests compare against.
 
 How to re-run (Debian's interpreter, which has numpy 1.24 / scipy 1.10; the first `python3` on PATH may not):
@@ -28,7 +28,7 @@ import scipy
 import scipy.special
 import scipy.stats
 
-# scope.md 3.2, config feature_generation.dmdt_ints, verbatim.
+# docs/science.md "dmdt", config feature_generation.dmdt_ints, verbatim.
 DMINTS = [-8, -4.5, -3, -2.5, -2, -1.5, -1.25, -0.75, -0.5, -0.3, -0.2, -0.1, -0.05, 0, 0.05, 0.1, 0.2, 0.3,
           0.5, 0.75, 1.25, 1.5, 2, 2.5, 3, 4.5, 8]
 DTINTS = [0.0, 0.02759, 0.04, 0.08, 0.12, 0.3, 0.75, 1, 1.5, 2.5, 3.5, 4.5, 5.5, 7, 10, 20, 30, 45, 60, 90, 120,
@@ -120,7 +120,7 @@ def make_curves():
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# scope.md 3.3, written out directly
+# docs/features.md, written out directly
 # ----------------------------------------------------------------------------------------------------------------
 
 def basic_stats(t, m, e):

@@ -20,7 +20,7 @@ public static class CatalogTrainingSet
     public const string SourceIdColumn = "source_id";
     public const string ClassColumn = "class_name";
 
-    /// <summary>SCoPe label columns (scope.md §2.1) implied by each simulated class, as the taxonomy nests them.</summary>
+    /// <summary>SCoPe label columns (docs/science.md "Tags and feature sets") implied by each simulated class, as the taxonomy nests them.</summary>
     private static readonly Dictionary<string, string[]> Labels = new(StringComparer.Ordinal)
     {
         ["RRab"] = ["variable", "periodic", "pulsator", "RR Lyrae", "RR Lyrae ab"],

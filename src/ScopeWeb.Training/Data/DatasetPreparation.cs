@@ -3,7 +3,7 @@ using ScopeWeb.Core.Classifiers;
 
 namespace ScopeWeb.Training.Data;
 
-/// <summary>How a table becomes train/validation/test splits (SCoPe's <c>Dataset.make</c>, scope.md §1.2).</summary>
+/// <summary>How a table becomes train/validation/test splits (SCoPe's <c>Dataset.make</c>, docs/science.md "Training data").</summary>
 public sealed record DatasetOptions
 {
     /// <summary>Label column, or <c>COLUMN=VALUE</c> for a categorical column (one-vs-rest: VALUE is the positive class).</summary>

@@ -4,7 +4,7 @@ namespace ScopeWeb.Training.Data;
 public sealed record ScopeTag(string Tag, string LabelColumn, string FeatureSet, params string[] LabelAliases);
 
 /// <summary>
-/// SCoPe's classifier tags (config <c>training.classes</c> at HEAD, scope.md §2.1) and feature sets (§2.2), so that
+/// SCoPe's classifier tags (config <c>training.classes</c> at HEAD, docs/science.md "Tags and feature sets") and feature sets, so that
 /// <c>scope train --tag=ew</c> finds the label column and features as <c>./scope.py train</c> does.
 /// </summary>
 public static class ScopeTags

@@ -9,7 +9,7 @@ namespace ScopeWeb.Training.Dnn;
 
 /// <summary>
 /// Trains SCoPe's DNN (<see cref="ScopeNetModule"/>) with TorchSharp the way SCoPe's Keras <c>model.fit</c> does
-/// (scope.md §1.2): Adam with AMSGrad, class-weighted binary cross-entropy, the training split shuffled every epoch,
+/// (docs/science.md "Training data"): Adam with AMSGrad, class-weighted binary cross-entropy, the training split shuffled every epoch,
 /// EarlyStopping and ReduceLROnPlateau on the validation loss, the best epoch's weights restored.
 /// </summary>
 /// <remarks>

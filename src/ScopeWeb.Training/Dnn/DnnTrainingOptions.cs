@@ -12,7 +12,7 @@ public readonly record struct DnnClassWeights(double Negative, double Positive)
     public static DnnClassWeights Unweighted => new(1, 1);
 
     /// <summary>
-    /// SCoPe's <c>weight_per_class</c> (scope.md §1.2): w = (1/count)/‖1/count‖₂ per class, then w /= max(w), so the
+    /// SCoPe's <c>weight_per_class</c> (docs/science.md "Training data"): w = (1/count)/‖1/count‖₂ per class, then w /= max(w), so the
     /// minority class weighs 1 and the majority minority/majority. Counts are the split's rows per class.
     /// </summary>
     /// <exception cref="ArgumentException">The split lacks one of the classes.</exception>
@@ -35,7 +35,7 @@ public readonly record struct DnnClassWeights(double Negative, double Positive)
 }
 
 /// <summary>
-/// Settings of a ScopeNet training run. The defaults are SCoPe's (scope.md §1.2): batch 64, 100 epochs, Adam with a
+/// Settings of a ScopeNet training run. The defaults are SCoPe's (docs/science.md "Training data"): batch 64, 100 epochs, Adam with a
 /// learning rate of 3e-4 and AMSGrad on (the LR quirk makes both fixed in SCoPe), ε = 1e-7 (Keras), early stopping and
 /// reduce-LR-on-plateau (×0.1) on the validation loss, best weights restored.
 /// </summary>

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace ScopeWeb.Training.Dnn;
 
 /// <summary>
-/// SCoPe's DNN (reference scope.md §1.3, Keras <c>DNN.build_model</c> at HEAD) as a TorchSharp module. Features branch:
+/// SCoPe's DNN (docs/science.md "ScopeNet", Keras <c>DNN.build_model</c> at HEAD) as a TorchSharp module. Features branch:
 /// <c>dense_fc_1</c> Linear(F, 256) → ReLU → Dropout 0.25 → <c>dense_fc_2</c> Linear(256, 32) → ReLU. dmdt branch:
 /// <c>conv_conv_1</c> (1→16) → <c>conv_conv_2</c> (16→16) → Dropout 0.25 → MaxPool 2 → <c>conv_conv_3</c> (16→32) →
 /// <c>conv_conv_4</c> (32→32) → Dropout 0.25 → global average pool. The branches' outputs are concatenated

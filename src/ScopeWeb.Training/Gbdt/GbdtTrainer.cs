@@ -7,7 +7,7 @@ using ScopeWeb.Training.Metrics;
 namespace ScopeWeb.Training.Gbdt;
 
 /// <summary>
-/// Settings of a gradient-boosted trees run. The defaults are SCoPe's XGBoost starting parameters (reference scope.md §1.4:
+/// Settings of a gradient-boosted trees run. The defaults are SCoPe's XGBoost starting parameters (docs/science.md "Gradient-boosted trees":
 /// max_depth 3, min_child_weight 1, eta 0.3, subsample 0.6, colsample_bytree 0.6, binary:logistic, eval auc,
 /// num_boost_round 999, early_stopping_rounds 10, seed) expressed in LightGBM's terms.
 /// </summary>
@@ -177,7 +177,7 @@ public sealed class GbdtTrainingResult
 /// </summary>
 /// <remarks>
 /// LightGBM is called through its C API rather than ML.NET, whose wrapper hides the missing-value directions an exact
-/// export needs (reference toolchain-ml.md §2). Features are used as given (NaN allowed: LightGBM learns a default
+/// export needs (docs/toolchain.md). Features are used as given (NaN allowed: LightGBM learns a default
 /// direction for features with NaN in training and reads NaN as 0 for the others); no feature is categorical and
 /// zero_as_missing is off, so every split converts to one ONNX BRANCH_LEQ node.
 /// </remarks>

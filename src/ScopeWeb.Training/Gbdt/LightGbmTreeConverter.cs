@@ -10,7 +10,7 @@ namespace ScopeWeb.Training.Gbdt;
 /// that an ONNX tree ensemble evaluates exactly as LightGBM's <c>Tree::NumericalDecision</c> does.
 /// </summary>
 /// <remarks>
-/// Rules (measured in reference/toolchain-ml.md §2):
+/// Rules (measured in docs/toolchain.md):
 /// <list type="number">
 /// <item>LightGBM compares <c>(double)x ≤ threshold</c> with a double threshold; ONNX Runtime compares float with float.
 /// The threshold becomes the largest float ≤ it (a plain cast rounds up about half the time and misroutes inputs

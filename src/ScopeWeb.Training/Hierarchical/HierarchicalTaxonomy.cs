@@ -4,7 +4,7 @@ namespace ScopeWeb.Training.Hierarchical;
 
 /// <summary>
 /// The two-level taxonomy of a hierarchical classifier: top-level groups, each with its leaf classes (ALeRCE's
-/// Transient / Stochastic / Periodic, reference alerce.md §b.1). Text form: <c>Periodic:RRab,RRc;Stochastic:AGN,YSO;Transient:SNIa</c>.
+/// Transient / Stochastic / Periodic, docs/science.md "Hierarchical classifier"). Text form: <c>Periodic:RRab,RRc;Stochastic:AGN,YSO;Transient:SNIa</c>.
 /// </summary>
 public static class HierarchicalTaxonomy
 {

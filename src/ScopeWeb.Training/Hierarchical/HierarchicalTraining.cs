@@ -143,7 +143,7 @@ public sealed record HierarchicalOutcome(
     TimeSpan Elapsed);
 
 /// <summary>
-/// Trains an ALeRCE-style hierarchical classifier (reference alerce.md §b.2): a top-level classifier over the taxonomy's
+/// Trains an ALeRCE-style hierarchical classifier (docs/science.md "Hierarchical classifier"): a top-level classifier over the taxonomy's
 /// groups trained on every row, and per group a child classifier over its leaf classes trained only on that group's rows;
 /// P(leaf) = P_top(group) × P_child(leaf | group). The result is one ONNX model (<see cref="OnnxModelWriter.BuildHierarchical"/>)
 /// and one registry card (algorithm <c>hierarchical</c>, <c>classes</c>, <c>groups</c>).

@@ -7,7 +7,7 @@ public class SkyPositionTests
     [Fact]
     public void ZtfName_matches_the_Fritz_name_of_a_known_source()
     {
-        // skyportal.md: ZTFJ183504.27-123108.6 sits at ra 278.767792, dec -12.519056.
+        // SkyPortal's example: ZTFJ183504.27-123108.6 sits at ra 278.767792, dec -12.519056.
         Assert.Equal("ZTFJ183504.27-123108.6", SkyPosition.ZtfName(278.767792, -12.519056));
     }
 

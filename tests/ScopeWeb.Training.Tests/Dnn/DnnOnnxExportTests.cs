@@ -110,7 +110,7 @@ public sealed class DnnOnnxExportTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void FreshModule_HasKerasInitialisation_AndTheParameterCountOfScopeNet()
     {
-        // scope.md §1.3: F = 40 (v1 phenomenological) → 22,266 parameters; biases start at zero, kernels glorot-uniform.
+        // docs/science.md "ScopeNet": F = 40 (v1 phenomenological) → 22,266 parameters; biases start at zero, kernels glorot-uniform.
         using var module = new ScopeNetModule(40);
         var values = module.StateDictValues();
 

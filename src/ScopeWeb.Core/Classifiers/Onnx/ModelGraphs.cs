@@ -166,7 +166,7 @@ public sealed record ScopeNetConvBranch(
 }
 
 /// <summary>
-/// The weights of SCoPe's DNN (reference scope.md §1.3, Keras <c>DNN.build_model</c>) in PyTorch layouts, as the project's
+/// The weights of SCoPe's DNN (docs/science.md "ScopeNet", Keras <c>DNN.build_model</c>) in PyTorch layouts, as the project's
 /// trainer produces them: either branch or both, their 32-value outputs concatenated [dense, conv] →
 /// <c>fc_1</c> Linear(32 or 64, 16) → ReLU → <c>score</c> Linear(16, 1) → sigmoid. Dropouts are identity at inference.
 /// </summary>

@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace ScopeWeb.Core.FeatureExtraction.Dmdt;
 
 /// <summary>
-/// SCoPe's dmdt image (<c>lcstats.compute_dmdt</c>; scope.md §3.2): a 26×26 histogram of (dt, dm) over every
+/// SCoPe's dmdt image (<c>lcstats.compute_dmdt</c>; docs/science.md "dmdt"): a 26×26 histogram of (dt, dm) over every
 /// pair i &lt; j of the time-sorted light curve, dt = t_j − t_i and dm = m_j − m_i, binned on the fixed
 /// <c>dmdt_ints</c> edges, transposed so rows are dm bins and columns dt bins, then divided by its Frobenius norm.
 /// </summary>

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace ScopeWeb.Core.FeatureExtraction.Fourier;
 
 /// <summary>
-/// SCoPe's Fourier decomposition at a given period (<c>lcstats.fourier_decomposition</c>; scope.md §3.3).
+/// SCoPe's Fourier decomposition at a given period (<c>lcstats.fourier_decomposition</c>; docs/features.md).
 /// SCoPe fits each k = 0..5 with <c>curve_fit</c> (σ = e); the model is linear in its parameters, so this solves
 /// the same weighted least-squares problems exactly, all six from one Householder QR of the 12-column design
 /// matrix (the models are nested: the first 2 + 2k columns).

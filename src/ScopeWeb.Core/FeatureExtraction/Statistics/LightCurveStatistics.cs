@@ -3,7 +3,7 @@ using System.Buffers;
 namespace ScopeWeb.Core.FeatureExtraction.Statistics;
 
 /// <summary>
-/// SCoPe's basic light-curve statistics (<c>lcstats.calc_basic_stats</c>; scope.md §3.3) for one prepared band.
+/// SCoPe's basic light-curve statistics (<c>lcstats.calc_basic_stats</c>; docs/features.md) for one prepared band.
 /// With t, m, e the prepared times, magnitudes and errors, N points and w = e⁻². The definitions are SCoPe's,
 /// including the unusual ones: skew and smallkurt standardise by each point's error, not by the spread.
 /// </summary>
