@@ -5,6 +5,7 @@ using System.Text.Json;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Training;
 using ScopeWeb.Training.Data;
+using ScopeWeb.Training.Hierarchical;
 
 namespace ScopeWeb.Benchmarks.Training;
 
@@ -19,6 +20,9 @@ namespace ScopeWeb.Benchmarks.Training;
 public static class LinearAccuracyBench
 {
     private static readonly string[] Features = ["ug", "gi", "iK", "JK", "logP", "Ampl", "skew", "kurt", "magMed", "nObs"];
+
+    /// <summary>Share of each class held out as test rows (of the training part with --tuning).</summary>
+    private const double TestFraction = 0.3;
 
     /// <summary>LINEAR's labelled periodic variables in the shared data folder beside the repository.</summary>
     private const string DefaultData = "linear_periodic_features/linear_features_labeled.csv";
@@ -144,13 +148,13 @@ public static class LinearAccuracyBench
                 foreach (var seed in splitSeeds)
                 {
                     var (train, test) = independent is null
-                        ? StratifiedSplit(table.Text("class_name"), 0.3, seed)
+                        ? TestSplit(table.Text("class_name"), classes, seed)
                         : ([.. Enumerable.Range(0, trainRows)], [.. Enumerable.Range(trainRows, table.Rows - trainRows)]);
                     if (parse.GetValue(tuning))
                     {
                         // The test rows are dropped; a 30% of the training part (another seed) plays their role.
                         var trainLabels = table.Subset(train, "train").Text("class_name");
-                        var (innerTrain, innerTest) = StratifiedSplit(trainLabels, 0.3, seed + 1000);
+                        var (innerTrain, innerTest) = TestSplit(trainLabels, classes, seed + 1000);
                         (train, test) = ([.. innerTrain.Select(i => train[i])], [.. innerTest.Select(i => train[i])]);
                     }
 
@@ -218,8 +222,8 @@ public static class LinearAccuracyBench
                     var truth = testTable.Text("class_name").Select(t => Array.IndexOf(classes, t)).ToArray();
                     foreach (var (name, scores) in results)
                     {
-                        var predicted = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, classes.Length).MaxBy(c => scores[c][i])).ToArray();
-                        var (accuracy, macroF1) = Score(truth, predicted, classes.Length);
+                        var metrics = MulticlassMetrics.Compute(classes, truth, MulticlassMetrics.ArgMax(RowMajor(scores, truth.Length), classes.Length));
+                        var (accuracy, macroF1) = (metrics.Accuracy, metrics.MacroF1);
                         Record("ScopeWeb " + name, accuracy, macroF1);
                         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {seed} | ScopeWeb {name} | {accuracy:F4} | {macroF1:F4} |")).ConfigureAwait(false);
                     }
@@ -385,37 +389,31 @@ public static class LinearAccuracyBench
         return [.. Enumerable.Range(0, table.Rows).Select(r => (IReadOnlyDictionary<string, double>)features.ToDictionary(f => f, f => columns[f][r], StringComparer.Ordinal))];
     }
 
-    /// <summary>Per class, a seeded shuffle and the first round(fraction × n) rows to the test set (as sklearn's stratify).</summary>
-    private static (int[] Train, int[] Test) StratifiedSplit(IReadOnlyList<string> labels, double testFraction, int seed)
+    /// <summary>
+    /// A stratified 70/30 split: the training library's <see cref="StratifiedSplit"/> (⌈30%⌉ of each class to the test
+    /// rows, one seeded shuffle over the classes in name order), without validation rows; each model's own training run
+    /// carves its early-stopping rows out of the 70%.
+    /// </summary>
+    private static (int[] Train, int[] Test) TestSplit(IReadOnlyList<string> labels, string[] classes, int seed)
     {
-        var rng = new Random(seed);
-        var train = new List<int>();
-        var test = new List<int>();
-        foreach (var group in Enumerable.Range(0, labels.Count).GroupBy(i => labels[i], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var rows = group.ToArray();
-            rng.Shuffle(rows);
-            var n = (int)Math.Round(testFraction * rows.Length, MidpointRounding.AwayFromZero);
-            test.AddRange(rows[..n]);
-            train.AddRange(rows[n..]);
-        }
-
-        train.Sort();
-        test.Sort();
-        return ([.. train], [.. test]);
+        var classOfRow = labels.Select(l => Array.IndexOf(classes, l)).ToArray();
+        var split = StratifiedSplit.Make([.. Enumerable.Range(0, labels.Count)], classOfRow, classes.Length, TestFraction, validationSize: 0, seed);
+        return (split.Train, split.Test);
     }
 
-    private static (double Accuracy, double MacroF1) Score(int[] truth, int[] predicted, int classes)
+    /// <summary>Per-class score columns as row-major [rows × classes], the layout <see cref="MulticlassMetrics.ArgMax"/> takes.</summary>
+    private static float[] RowMajor(float[][] scoresByClass, int rows)
     {
-        var correct = truth.Zip(predicted).Count(p => p.First == p.Second);
-        var f1 = Enumerable.Range(0, classes).Select(c =>
+        var values = new float[rows * scoresByClass.Length];
+        for (var c = 0; c < scoresByClass.Length; c++)
         {
-            var tp = truth.Zip(predicted).Count(p => p.First == c && p.Second == c);
-            var fp = truth.Zip(predicted).Count(p => p.First != c && p.Second == c);
-            var fn = truth.Zip(predicted).Count(p => p.First == c && p.Second != c);
-            return tp == 0 ? 0.0 : 2.0 * tp / ((2.0 * tp) + fp + fn);
-        }).Average();
-        return ((double)correct / truth.Length, f1);
+            for (var r = 0; r < rows; r++)
+            {
+                values[(r * scoresByClass.Length) + c] = scoresByClass[c][r];
+            }
+        }
+
+        return values;
     }
 
     private sealed class TempFolder : IDisposable
