@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ScopeWeb.Cli;
-using ScopeWeb.Cli.Bench;
 using ScopeWeb.Cli.Catalog;
 using ScopeWeb.Cli.Classifiers;
 using ScopeWeb.Cli.Features;
@@ -19,5 +18,4 @@ root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ExportTrainingSetCommand.Create());
 root.Subcommands.Add(TrainHierarchicalCommand.Create());
-root.Subcommands.Add(BenchCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""astropy LombScargle as the peer of `scope bench period-search` (run with Debian's /usr/bin/python3: numpy, astropy).
+"""astropy LombScargle as the peer of `scope-bench period-search` (run with Debian's /usr/bin/python3: numpy, astropy).
 
 Input: a CSV with header `id,mjd,mag,magerr` (one light curve per id, any order). For each light curve it evaluates
 LombScargle(t, y, dy, fit_mean=True, center_data=True, normalization='standard') on the regular grid

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""xgboost and torch as the peers of `scope bench inference` (run with Debian's /usr/bin/python3: numpy, python3-xgboost,
+"""xgboost and torch as the peers of `scope-bench inference` (run with Debian's /usr/bin/python3: numpy, python3-xgboost,
 python3-torch). The models and rows are those of tools/bench/make_inference_models.py (--models: its output folder).
 
 Both peers run on one core: torch.set_num_threads(1) (and one inter-op thread), xgboost nthread=1 for the booster and
@@ -28,7 +28,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_inference_models import DMDT_SIDE, build_scopenet, scale  # noqa: E402
+from make_inference_models import DEFAULT_OUT, DMDT_SIDE, build_scopenet, scale  # noqa: E402
 
 
 def emit(**row):
@@ -46,7 +46,7 @@ def best_of(repeat, fn):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--models", default="/work/bench-data/inference", help="make_inference_models.py's output folder")
+    p.add_argument("--models", default=DEFAULT_OUT, help="make_inference_models.py's output folder (default: ../bench-data/inference beside the repository)")
     p.add_argument("--rows", type=int, default=100_000)
     p.add_argument("--dnn-rows", type=int, help="rows for the torch throughput run (default: --rows)")
     p.add_argument("--batch", type=int, default=4096, help="torch batch rows (as ScopeWeb's: OnnxClassifier.MaxBatchRows)")

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Peers for `scope bench linear-accuracy`: scikit-learn's random forest, xgboost (multi-class), an RBF support-vector
+"""Peers for `scope-bench linear-accuracy`: scikit-learn's random forest, xgboost (multi-class), an RBF support-vector
 machine and the mean of the three, on the same stratified split and features the bench wrote (split.json: train/test
 row indices, feature names). Prints markdown rows."""
 import csv

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Models and rows for `scope bench inference` (run with Debian's /usr/bin/python3: numpy, python3-xgboost, python3-torch).
+"""Models and rows for `scope-bench inference` (run with Debian's /usr/bin/python3: numpy, python3-xgboost, python3-torch).
 
 With a fixed seed it makes a SCoPe-like feature table, labels for SCoPe v1's 22 tags, and per tag one XGBoost
 binary:logistic model (JSON) and one ScopeNet DNN (features + 26x26 dmdt, exported to ONNX opset 17 with a dynamic
-batch). Everything goes to OUT (default /work/bench-data/inference), never into the repository:
+batch). Everything goes to OUT (default ../bench-data/inference beside the repository, where `scope-bench inference`
+looks by default), never into the repository:
 
   OUT/features.npy        float64 [rows, 40]  raw (unscaled) features of the scored rows; NaN = missing
   OUT/dmdt.npy            float32 [rows, 676] dmdt histograms (26x26 row-major, L2-normalised)
@@ -262,9 +263,13 @@ def train_dnn(net, steps, features, dmdt_rows, y, seed, torch):
     return float(loss.detach())
 
 
+# Beside the repository (tools/bench/ is two levels below its root), never inside it.
+DEFAULT_OUT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "bench-data", "inference"))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("out", nargs="?", default="/work/bench-data/inference", help="output folder")
+    p.add_argument("out", nargs="?", default=DEFAULT_OUT, help="output folder (default: ../bench-data/inference beside the repository)")
     p.add_argument("--rows", type=int, default=100_000, help="scored rows written to features.npy / dmdt.npy")
     p.add_argument("--train-rows", type=int, default=120_000, help="training rows (10%% of them validate; SCoPe: 170,632 labelled)")
     p.add_argument("--dnn-steps", type=int, default=150, help="Adam steps per DNN")

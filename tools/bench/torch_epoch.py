@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch peer of `scope bench dnn-epoch`: the same ScopeNet epoch in Debian's python3-torch.
+"""PyTorch peer of `scope-bench dnn-epoch`: the same ScopeNet epoch in Debian's python3-torch.
 
 Run by the bench (same run, after its own timings) with Debian's interpreter:
     /usr/bin/python3 tools/bench/torch_epoch.py --data DIR --threads 2,1 --variants conv,dense --epochs 1 --batch-size 64

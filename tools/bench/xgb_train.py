@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""xgboost (tree_method hist) training as the peer of `scope bench gbdt-train` (Debian's /usr/bin/python3: numpy, python3-xgboost).
+"""xgboost (tree_method hist) training as the peer of `scope-bench gbdt-train` (Debian's /usr/bin/python3: numpy, python3-xgboost).
 
 Input: --data DIR holding train_x.npy [N, F] float32 (NaN = missing), train_y.npy [N] float32 0/1, val_x.npy, val_y.npy,
 written by the C# side so both libraries train on the same bytes. Parameters are SCoPe's XGB starting point

@@ -28,7 +28,7 @@ public sealed class OnnxClassifier : IDisposable
     /// <summary>
     /// Rows per ONNX Runtime call for models with a dmdt input. A conv branch's activations for 64 rows stay in the
     /// caches; at 4096 rows each session's arena grows to ~0.7 GB and keeps it (15.8 GB for 22 ScopeNet sessions), and
-    /// scoring runs ~30× slower per row (<c>scope bench inference</c>, docs/benchmarks.md).
+    /// scoring runs ~30× slower per row (<c>scope-bench inference</c>, docs/benchmarks.md).
     /// </summary>
     public const int MaxDmdtBatchRows = 64;
 

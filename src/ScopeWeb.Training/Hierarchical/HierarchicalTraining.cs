@@ -158,9 +158,9 @@ public sealed record HierarchicalOutcome(
 /// validation metrics.
 /// </para>
 /// <para>
-/// Split: stratified by leaf class and seeded. Each class's rows are shuffled with one <see cref="Random"/>(seed), then
-/// ⌈test_size·n⌉ go to the test split and ⌈val_size·rest⌉ to the validation split, so every class, however rare, is in
-/// all three splits (each one-vs-rest model needs positives for training and for early stopping). Scaling statistics
+/// Split: <see cref="StratifiedSplit"/> by leaf class, seeded: each class's rows are shuffled with one <see cref="Random"/>(seed),
+/// then ⌈test_size·n⌉ go to the test split and ⌈val_size·rest⌉ to the validation split, so every class, however rare, is
+/// in all three splits (each one-vs-rest model needs positives for training and for early stopping). Scaling statistics
 /// come from all rows of the taxonomy's classes, as SCoPe's pool statistics; missing values stay NaN (trees route them).
 /// </para>
 /// </remarks>
@@ -222,7 +222,7 @@ public static class HierarchicalTraining
         };
         var preprocessor = new FeaturePreprocessor(DatasetPreparation.DraftCard(options.Features, scaling, imputation, usesDmdt: false));
         var catalogIds = table.HasColumn(CatalogTrainingSet.SourceIdColumn) ? table.Numbers(CatalogTrainingSet.SourceIdColumn) : null;
-        var (trainRows, validationRows, testRows) = StratifiedSplit(pool, leafOfRow, classes.Length, options);
+        var (trainRows, validationRows, testRows) = StratifiedSplit.Make(pool, leafOfRow, classes.Length, options.TestSize, options.ValidationSize, options.Seed);
         HierarchicalSplit Build(int[] rows)
         {
             var width = options.Features.Count;
@@ -480,35 +480,6 @@ public static class HierarchicalTraining
         }
 
         return (leafOfRow, leftOut);
-    }
-
-    private static (int[] Train, int[] Validation, int[] Test) StratifiedSplit(int[] pool, int[] leafOfRow, int classCount, HierarchicalTrainingOptions options)
-    {
-        var random = new Random(options.Seed);
-        List<int> train = [], validation = [], test = [];
-        for (var k = 0; k < classCount; k++)
-        {
-            var leaf = k;
-            var rows = pool.Where(r => leafOfRow[r] == leaf).ToArray();
-            random.Shuffle(rows);
-            var testCount = (int)Math.Ceiling(options.TestSize * rows.Length);
-            var validationCount = (int)Math.Ceiling(options.ValidationSize * (rows.Length - testCount));
-            if (rows.Length - testCount - validationCount < 1)
-            {
-                // Only for very large test/validation fractions: keep one training row.
-                (testCount, validationCount) = (1, 1);
-            }
-
-            test.AddRange(rows[..testCount]);
-            validation.AddRange(rows[testCount..(testCount + validationCount)]);
-            train.AddRange(rows[(testCount + validationCount)..]);
-        }
-
-        // Table order within each split, so the splits do not depend on the taxonomy's class order beyond membership.
-        train.Sort();
-        validation.Sort();
-        test.Sort();
-        return ([.. train], [.. validation], [.. test]);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ScopeWeb.Cli.Bench;
 using ScopeWeb.Cli.Import;
 using ScopeWeb.Core.Catalog;
 
@@ -19,9 +18,6 @@ internal sealed class CliImportRun : IDisposable
         var root = new RootCommand("scope (test)");
         CliHost.AddGlobalOptions(root);
         root.Subcommands.Add(ImportLightCurvesCommand.Create());
-        var bench = new Command("bench", "Benchmarks.");
-        bench.Subcommands.Add(ImportBench.Create());
-        root.Subcommands.Add(bench);
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

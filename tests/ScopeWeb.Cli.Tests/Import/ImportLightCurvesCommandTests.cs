@@ -92,21 +92,4 @@ public class ImportLightCurvesCommandTests
         await using var db = run.Factory.CreateDbContext();
         Assert.Equal(290, await db.Sources.CountAsync(s => s.PeriodDays != null && (s.KnownClass == "RRab" || s.KnownClass == "RRc")));
     }
-
-    [Fact]
-    public async Task The_import_bench_prints_a_markdown_row_for_the_benchmarks_page()
-    {
-        var (exit, output, error) = await RunAsync("bench", "import", "--input", Fixture("sdss_sentinels.csv"), "--repeat", "1");
-
-        Assert.Equal(0, exit);
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.StartsWith("| date | benchmark | input | points | sources | parse-only points/s |", lines[0], StringComparison.Ordinal);
-        var cells = lines[2].Split('|', StringSplitOptions.TrimEntries);
-        Assert.Equal("scope bench import", cells[2]);
-        Assert.Equal("sdss_sentinels.csv", cells[3]);
-        Assert.Equal("10", cells[4]);
-        Assert.Equal("2", cells[5]);
-        Assert.All(cells[6..9], rate => Assert.True(double.Parse(rate.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) > 0));
-        Assert.Contains("run 1/1", error, StringComparison.Ordinal);
-    }
 }

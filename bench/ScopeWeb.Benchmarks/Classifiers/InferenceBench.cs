@@ -3,34 +3,35 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
-using ScopeWeb.Cli.Classifiers;
 using ScopeWeb.Core.Classifiers;
 
-namespace ScopeWeb.Cli.Bench;
+namespace ScopeWeb.Benchmarks.Classifiers;
 
 /// <summary>
-/// <c>scope bench inference --models DIR [--rows 100000] [--peer]</c>: SCoPe's 22 tags × (XGBoost + ScopeNet DNN) scored
-/// through ONNX Runtime on one core, against xgboost's and torch's own inference on the same models and rows in the
-/// same run (tools/bench/inference_peers.py), plus one source through all 44 models (p50/p99). DIR is the output of
-/// tools/bench/make_inference_models.py; its models are imported into DIR/scopeweb-models with <c>scope models
-/// import</c> the first time (and again when a source model changes). Prints a Markdown table for docs/benchmarks.md.
+/// <c>scope-bench inference [--models DIR] [--rows 100000] [--peer]</c>: SCoPe's 22 tags × (XGBoost + ScopeNet DNN)
+/// scored through ONNX Runtime on one core, against xgboost's and torch's own inference on the same models and rows in
+/// the same run (tools/bench/inference_peers.py), plus one source through all 44 models (p50/p99). DIR (default
+/// ../bench-data/inference beside the repository) is the output of tools/bench/make_inference_models.py; its models are
+/// imported into DIR/scopeweb-models as <c>scope models import</c> does (<see cref="ModelFolderImport"/>) the first time,
+/// and again when a source model changes. Prints a Markdown table for docs/benchmarks.md.
 /// </summary>
 public static partial class InferenceBench
 {
     /// <summary>Largest allowed difference between our scores and the peers' on the same rows.</summary>
     private const double ScoreTolerance = 1e-5;
 
+    /// <summary>Where make_inference_models.py writes by default: beside the repository, never into it.</summary>
+    private const string DefaultModels = "bench-data/inference";
+
     public static Command Create()
     {
-        var models = new Option<DirectoryInfo>("--models")
+        var models = new Option<DirectoryInfo?>("--models")
         {
-            Description = "Output folder of tools/bench/make_inference_models.py (meta.json, features.npy, dmdt.npy, xgb/, dnn/).",
-            DefaultValueFactory = _ => new DirectoryInfo("/work/bench-data/inference"),
+            Description = $"Output folder of tools/bench/make_inference_models.py (meta.json, features.npy, dmdt.npy, xgb/, dnn/); default: ../{DefaultModels} beside the repository.",
         };
         var rows = new Option<int>("--rows") { Description = "Rows scored by every model (the first N of features.npy).", DefaultValueFactory = _ => 100_000 };
         var peer = new Option<bool>("--peer") { Description = "Also run xgboost and torch (tools/bench/inference_peers.py) in the same run and compare." };
@@ -60,8 +61,16 @@ public static partial class InferenceBench
         };
         command.SetAction(parse =>
         {
+            var modelsDirectory = parse.GetValue(models) ?? new DirectoryInfo(BenchMachine.BesideRepository(DefaultModels));
+            var meta = Path.Combine(modelsDirectory.FullName, "meta.json");
+            if (!File.Exists(meta))
+            {
+                return BenchMachine.Missing(parse.InvocationConfiguration.Error, meta,
+                    $"make the models first: /usr/bin/python3 tools/bench/make_inference_models.py {modelsDirectory.FullName}");
+            }
+
             var settings = new Settings(
-                parse.GetValue(models)!,
+                modelsDirectory,
                 parse.GetValue(rows),
                 parse.GetValue(peer),
                 parse.GetValue(python)!,
@@ -163,41 +172,33 @@ public static partial class InferenceBench
         return failed ? 1 : 0;
     }
 
-    /// <summary>Imports each tag's XGBoost JSON and DNN ONNX with <c>scope models import</c> unless an up-to-date card is there.</summary>
+    /// <summary>Imports each tag's XGBoost JSON and DNN ONNX into the model folder unless an up-to-date card is there.</summary>
     private static void ImportModels(BenchData data, string folder, TextWriter log)
     {
         Directory.CreateDirectory(folder);
-        var features = string.Join(",", data.Features);
+        var stats = ModelFolderImport.ReadStats(data.StatsPath);
         var imported = 0;
         foreach (var tag in data.Tags)
         {
-            foreach (var (algorithm, source) in new[] { ("xgb", data.XgbPath(tag)), ("dnn", data.DnnPath(tag)) })
+            foreach (var (algorithm, source) in new[] { (ModelAlgorithm.Xgb, data.XgbPath(tag)), (ModelAlgorithm.Dnn, data.DnnPath(tag)) })
             {
                 if (!File.Exists(source))
                 {
                     throw new InvalidDataException($"{source}: file not found (meta.json lists tag '{tag}').");
                 }
 
-                var cardPath = Path.Combine(folder, $"{tag}.{algorithm}.json");
-                if (File.Exists(cardPath) && IsCurrent(cardPath, source))
+                if (ModelFolderImport.IsCurrent(ModelFolderImport.CardPath(folder, tag, algorithm), source))
                 {
                     continue;
                 }
 
-                List<string> arguments = ["models", "import", "--tag", tag, "--features", features, "--output-dir", folder,
-                    "--scaling", nameof(ScalingMethod.MinMax), "--feature-stats", data.StatsPath, "--version", "bench-inference", "--force"];
-                arguments.AddRange(algorithm == "xgb" ? ["--xgb", source] : ["--onnx", source, "--dmdt", "--algorithm", nameof(ModelAlgorithm.Dnn)]);
-                Import(arguments);
-                if (algorithm == "dnn")
+                if (algorithm == ModelAlgorithm.Xgb)
                 {
-                    // SCoPe v1 fed the DNN missing values as 0 (before scaling); `models import` writes imputation none.
-                    var card = ModelCard.Load(cardPath);
-                    card = card with
-                    {
-                        Imputation = card.FeatureNames.ToDictionary(
-                            name => name, _ => new FeatureImputation { Method = ImputationMethod.Zero }, StringComparer.Ordinal),
-                    };
-                    card.Save(cardPath);
+                    ModelFolderImport.Xgboost(source, tag, data.Features, stats, folder);
+                }
+                else
+                {
+                    ModelFolderImport.Dnn(source, tag, data.Features, stats, folder);
                 }
 
                 imported++;
@@ -205,34 +206,6 @@ public static partial class InferenceBench
         }
 
         log.WriteLine(imported == 0 ? $"Models already imported in {folder}." : $"Imported {imported} models into {folder}.");
-    }
-
-    private static void Import(IReadOnlyList<string> arguments)
-    {
-        var root = new RootCommand();
-        root.Subcommands.Add(ModelsCommand.Create());
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var parse = root.Parse(arguments);
-        var exit = parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
-        if (exit != 0)
-        {
-            throw new InvalidDataException($"scope {string.Join(' ', arguments)} failed: {error}{output}".Trim());
-        }
-    }
-
-    /// <summary>The card records the SHA-256 of the file it was imported from; a regenerated model has another.</summary>
-    private static bool IsCurrent(string cardPath, string source)
-    {
-        try
-        {
-            var card = ModelCard.Load(cardPath);
-            return string.Equals(card.TrainingDataHash, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(source))), StringComparison.Ordinal);
-        }
-        catch (InvalidDataException)
-        {
-            return false;
-        }
     }
 
     private static int[] ColumnsOf(LoadedModel model, BenchData data) =>
@@ -341,8 +314,7 @@ public static partial class InferenceBench
 
     private static PeerResult RunPeer(Settings settings, BenchData data, int rows, List<Scored> ours, TextWriter log)
     {
-        var repository = BenchMachine.RepositoryRoot() ?? throw new InvalidDataException("cannot find the repository (ScopeWeb.sln) for tools/bench/inference_peers.py.");
-        var script = Path.Combine(repository, "tools", "bench", "inference_peers.py");
+        var script = BenchMachine.PeerScript("inference_peers.py") ?? throw new InvalidDataException("cannot find the repository (ScopeWeb.sln) for tools/bench/inference_peers.py.");
         var scoresDir = Directory.CreateTempSubdirectory("scopeweb-inference-peer-");
         try
         {

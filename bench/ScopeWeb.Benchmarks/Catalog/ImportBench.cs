@@ -5,12 +5,12 @@ using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Import;
 
-namespace ScopeWeb.Cli.Bench;
+namespace ScopeWeb.Benchmarks.Catalog;
 
 /// <summary>
-/// <c>scope bench import [--input FILE] [--repeat N]</c>: light-curve import throughput. Each repeat parses the file
+/// <c>scope-bench import [--input FILE] [--repeat N]</c>: light-curve import throughput. Each repeat parses the file
 /// (parse-only), imports it into a fresh temporary SQLite catalog (new sources) and imports it again (the update
-/// path). Prints the medians as a markdown table row for docs/benchmarks.md. The catalog options are not used.
+/// path). Prints the medians as a markdown table row for docs/benchmarks.md.
 /// </summary>
 public static class ImportBench
 {
@@ -20,7 +20,7 @@ public static class ImportBench
     {
         var input = new Option<FileInfo?>("--input", "-i")
         {
-            Description = $"Light-curve CSV to import (default: ../shared/data/{DefaultDataSet} when found, else a generated CSV of 200,000 points).",
+            Description = $"Light-curve CSV to import (default: ../shared/data/{DefaultDataSet} beside the repository when found, else a generated CSV of 200,000 points).",
         };
         var repeat = new Option<int>("--repeat", "-n")
         {
@@ -51,9 +51,14 @@ public static class ImportBench
             string path;
             if (input is not null)
             {
+                if (!input.Exists)
+                {
+                    return BenchMachine.Missing(io.Error, input.FullName, "give --input a light-curve CSV.");
+                }
+
                 path = input.FullName;
             }
-            else if (FindSharedData(DefaultDataSet) is { } shared)
+            else if (BenchMachine.SharedData(DefaultDataSet) is var shared && File.Exists(shared))
             {
                 path = shared;
             }
@@ -84,7 +89,7 @@ public static class ImportBench
             await o.WriteLineAsync("| date | benchmark | input | points | sources | parse-only points/s | import, new sources, points/s | re-import, update, points/s | runs |").ConfigureAwait(false);
             await o.WriteLineAsync("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |").ConfigureAwait(false);
             await o.WriteLineAsync(string.Create(c,
-                $"| {DateTime.UtcNow:yyyy-MM-dd} | scope bench import | {file.Name} | {batch!.Points:N0} | {batch.Sources.Count:N0} | {Median(parseRates):N0} | {Median(createRates):N0} | {Median(updateRates):N0} | median of {repeats}, SQLite, {Environment.ProcessorCount} cores |")).ConfigureAwait(false);
+                $"| {DateTime.UtcNow:yyyy-MM-dd} | scope-bench import | {file.Name} | {batch!.Points:N0} | {batch.Sources.Count:N0} | {Median(parseRates):N0} | {Median(createRates):N0} | {Median(updateRates):N0} | median of {repeats}, SQLite, {Environment.ProcessorCount} cores |")).ConfigureAwait(false);
             return 0;
         }
         catch (ImportException ex)
@@ -140,29 +145,6 @@ public static class ImportBench
         var sorted = values.Order().ToArray();
         var mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    /// <summary>The shared data folder is a sibling of the repository (the folder holding ScopeWeb.sln).</summary>
-    private static string? FindSharedData(string relativePath)
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ScopeWeb.sln")))
-                {
-                    var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", relativePath));
-                    if (File.Exists(candidate))
-                    {
-                        return candidate;
-                    }
-
-                    break;
-                }
-            }
-        }
-
-        return null;
     }
 
     /// <summary>A deterministic CSV of g and r light curves: sinusoids with noise around 15–20 mag, ZTF-like cadence.</summary>

@@ -7,10 +7,10 @@ using ScopeWeb.Training;
 using ScopeWeb.Training.Gbdt;
 using ScopeWeb.Training.Metrics;
 
-namespace ScopeWeb.Cli.Bench;
+namespace ScopeWeb.Benchmarks.Training;
 
 /// <summary>
-/// <c>scope bench gbdt-train [--rows 50000] [--features 40] [--rounds 200] [--threads 2,1] [--peer]</c>: gradient-boosted
+/// <c>scope-bench gbdt-train [--rows 50000] [--features 40] [--rounds 200] [--threads 2,1] [--peer]</c>: gradient-boosted
 /// trees training time with SCoPe's XGB parameters, ScopeWeb's LightGBM (C API) against xgboost's hist method
 /// (tools/bench/xgb_train.py, same data written as .npy, same run). Fixed round count without early stopping for the
 /// timing; then one SCoPe-style run with early stopping on each side; then the ONNX export check. Validation AUC of
@@ -234,8 +234,7 @@ public static class GbdtTrainBench
 
     private static List<PeerRun> RunPeer(Settings settings, string folder, TrainingSplit validation, TextWriter log, params string[] arguments)
     {
-        var repository = BenchMachine.RepositoryRoot() ?? throw new InvalidDataException("cannot find the repository (ScopeWeb.sln) for tools/bench/xgb_train.py.");
-        var script = Path.Combine(repository, "tools", "bench", "xgb_train.py");
+        var script = BenchMachine.PeerScript("xgb_train.py") ?? throw new InvalidDataException("cannot find the repository (ScopeWeb.sln) for tools/bench/xgb_train.py.");
         var start = new ProcessStartInfo(settings.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(script);
         start.ArgumentList.Add("--data");

@@ -1,16 +1,18 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Simulation;
 
-namespace ScopeWeb.Cli.Bench;
+namespace ScopeWeb.Benchmarks.Catalog;
 
 /// <summary>
-/// <c>scope bench catalog-query</c>: the /sources page's queries (the same <see cref="SourceCatalog.SearchAsync"/> the
-/// grid calls) against a catalog of <c>--count</c> simulated sources, reporting p50/p95/p99 per kind of query.
+/// <c>scope-bench catalog-query</c>: the /sources page's queries (the same <see cref="SourceCatalog.SearchAsync"/> the
+/// grid calls) against a catalog of <c>--count</c> simulated sources, reporting p50/p95/p99 per kind of query. The
+/// catalog is a SQLite file in <c>--data-dir</c> (kept and reused by later runs) or, without it, in a temporary folder
+/// deleted afterwards; <c>--provider Postgres --connection …</c> measures a PostgreSQL catalog instead.
 /// </summary>
 public static class CatalogQueryBench
 {
@@ -19,22 +21,77 @@ public static class CatalogQueryBench
 
     public static Command Create()
     {
-        var count = new Option<int>("--count") { Description = "Sources the catalog must hold (simulated if missing).", DefaultValueFactory = _ => 1_000_000 };
+        var count = new Option<int>("--count") { Description = "Sources the catalog must hold (simulated if missing; 1,000,000 is a ~16 GB SQLite file).", DefaultValueFactory = _ => 1_000_000 };
         var repeat = new Option<int>("--repeat") { Description = "Timed runs of each kind of query.", DefaultValueFactory = _ => 40 };
-        var command = new Command("catalog-query", "p95 latency of the /sources queries on a large catalog.") { count, repeat };
+        var dataDir = new Option<DirectoryInfo?>("--data-dir")
+        {
+            Description = "Folder of the SQLite catalog (scopeweb.db), kept for later runs (default: a temporary folder, deleted at the end).",
+        };
+        var provider = new Option<DatabaseProvider>("--provider") { Description = "Catalog store: Sqlite or Postgres.", DefaultValueFactory = _ => DatabaseProvider.Sqlite };
+        var connection = new Option<string?>("--connection") { Description = "Connection string (required for Postgres; default for Sqlite: scopeweb.db in the data folder)." };
+        foreach (var option in new[] { count, repeat })
+        {
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < 1)
+                {
+                    r.AddError($"{r.Option.Name} must be positive.");
+                }
+            });
+        }
+
+        var command = new Command("catalog-query", "p95 latency of the /sources queries on a large catalog.") { count, repeat, dataDir, provider, connection };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(provider) == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(r.GetValue(connection)))
+            {
+                r.AddError("--provider Postgres needs --connection.");
+            }
+        });
         command.SetAction(async (parse, ct) =>
         {
-            using var host = await CliHost.StartAsync(parse, ct).ConfigureAwait(false);
-            var factory = host.Services.GetRequiredService<IDbContextFactory<CatalogDb>>();
-            await EnsureCatalogAsync(factory, host.Services.GetRequiredService<CatalogWriter>(), parse.GetValue(count), ct).ConfigureAwait(false);
-            await EnsureScoresAndNotesAsync(factory, ct).ConfigureAwait(false);
-            await RunAsync(host.Services.GetRequiredService<SourceCatalog>(), factory, parse.GetValue(repeat), ct).ConfigureAwait(false);
-            return 0;
+            var scratch = parse.GetValue(dataDir) is null && parse.GetValue(connection) is null ? Directory.CreateTempSubdirectory("scopeweb-bench-catalog-") : null;
+            try
+            {
+                var options = new DatabaseOptions
+                {
+                    Provider = parse.GetValue(provider),
+                    ConnectionString = parse.GetValue(connection),
+                    DataDirectory = scratch?.FullName ?? parse.GetValue(dataDir)?.FullName ?? "data",
+                };
+                IDbContextFactory<CatalogDb> factory = new CatalogDbFactory(options.Provider, options.ResolveConnectionString());
+                Console.Error.WriteLine(scratch is null
+                    ? $"Catalog: {options.Provider} {(parse.GetValue(connection) is null ? options.ResolveConnectionString() : "(--connection)")}"
+                    : $"Catalog: a temporary SQLite file in {scratch.FullName}, deleted at the end (--data-dir keeps it for later runs).");
+                await using (var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false))
+                {
+                    await db.Database.MigrateAsync(ct).ConfigureAwait(false);
+                }
+
+                if (!await EnsureCatalogAsync(factory, new CatalogWriter(factory), parse.GetValue(count), parse.InvocationConfiguration.Error, ct).ConfigureAwait(false))
+                {
+                    return 1;
+                }
+
+                await EnsureScoresAndNotesAsync(factory, ct).ConfigureAwait(false);
+                await RunAsync(new SourceCatalog(factory), factory, parse.GetValue(repeat), ct).ConfigureAwait(false);
+                return 0;
+            }
+            finally
+            {
+                if (scratch is not null)
+                {
+                    // Pooled connections hold the file open.
+                    SqliteConnection.ClearAllPools();
+                    scratch.Delete(recursive: true);
+                }
+            }
         });
         return command;
     }
 
-    private static async Task EnsureCatalogAsync(IDbContextFactory<CatalogDb> factory, CatalogWriter writer, int count, CancellationToken ct)
+    /// <summary>Simulates the catalog when empty; false (error written) when it holds some sources but fewer than asked.</summary>
+    private static async Task<bool> EnsureCatalogAsync(IDbContextFactory<CatalogDb> factory, CatalogWriter writer, int count, TextWriter error, CancellationToken ct)
     {
         int have;
         await using (var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false))
@@ -45,15 +102,16 @@ public static class CatalogQueryBench
         if (have >= count)
         {
             Console.Error.WriteLine($"Catalog holds {have:N0} sources.");
-            return;
+            return true;
         }
 
         if (have > 0)
         {
-            throw new InvalidOperationException($"The catalog holds {have:N0} sources, fewer than --count {count:N0}; point --data-dir at an empty folder.");
+            await error.WriteLineAsync($"error: the catalog holds {have:N0} sources, fewer than --count {count:N0}; point --data-dir at an empty folder.").ConfigureAwait(false);
+            return false;
         }
 
-        Console.Error.WriteLine($"Simulating {count:N0} sources (one-off; reused by later runs)…");
+        Console.Error.WriteLine($"Simulating {count:N0} sources (one-off with --data-dir: later runs reuse the catalog)…");
         var sw = Stopwatch.StartNew();
         var progress = new Progress<int>(n =>
         {
@@ -64,6 +122,7 @@ public static class CatalogQueryBench
             }
         });
         await writer.WriteAsync(new LightCurveSimulator().Generate(count, 1), ExistingSourcePolicy.Reject, atomic: false, progress, ct).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Scores for two tags and notes on 1% of sources, so the score and annotation filters have work to do.</summary>

@@ -9,10 +9,10 @@ using ScopeWeb.Core.LightCurves;
 using ScopeWeb.Core.Simulation;
 using Search = ScopeWeb.Core.FeatureExtraction.PeriodSearch.PeriodSearch;
 
-namespace ScopeWeb.Cli.Bench;
+namespace ScopeWeb.Benchmarks.Features;
 
 /// <summary>
-/// <c>scope bench period-search</c>: ScopeWeb's Lomb–Scargle against astropy's on the same light curves and grid (astropy
+/// <c>scope-bench period-search</c>: ScopeWeb's Lomb–Scargle against astropy's on the same light curves and grid (astropy
 /// runs as a subprocess, tools/bench/astropy_ls.py, in the same run), the nested search's and the full feature set's
 /// throughput on 200-point ZTF-like light curves on two threads, and period recovery on SDSS Stripe 82 RR Lyrae against
 /// astropy on the best single band. Prints a Markdown table.
@@ -26,7 +26,7 @@ public static class PeriodSearchBench
         var count = new Option<int>("--count") { Description = "Simulated 200-point light curves for the throughput runs.", DefaultValueFactory = _ => 400 };
         var astropyCount = new Option<int>("--astropy-count") { Description = "Light curves timed against astropy (its exact method takes seconds each).", DefaultValueFactory = _ => 10 };
         var python = new Option<string>("--python") { Description = "Interpreter with numpy and astropy.", DefaultValueFactory = _ => "/usr/bin/python3" };
-        var sdss = new Option<bool>("--sdss") { Description = "Measure period recovery on ../shared/data/sdss_s82_rrlyrae when present.", DefaultValueFactory = _ => true };
+        var sdss = new Option<bool>("--sdss") { Description = "Measure period recovery on ../shared/data/sdss_s82_rrlyrae beside the repository when present (--sdss false: skip).", DefaultValueFactory = _ => true };
         var threads = new Option<int>("--threads") { Description = "Threads for the throughput runs.", DefaultValueFactory = _ => 2 };
         var command = new Command("period-search", "Period search: speed against astropy, throughput, SDSS RR Lyrae recovery.")
         {
@@ -42,8 +42,7 @@ public static class PeriodSearchBench
 
     private static void Run(int count, int astropyCount, string python, bool sdss, int threads)
     {
-        var repository = BenchMachine.RepositoryRoot();
-        var script = repository is null ? null : Path.Combine(repository, "tools", "bench", "astropy_ls.py");
+        var script = BenchMachine.PeerScript("astropy_ls.py");
         var astropy = script is not null && File.Exists(script) && AstropyWorks(python);
         Console.Error.WriteLine(astropy ? $"astropy peer: {python} {script}" : $"astropy peer unavailable ({python} with astropy, tools/bench/astropy_ls.py); ScopeWeb-only numbers.");
 
@@ -55,7 +54,7 @@ public static class PeriodSearchBench
         Throughput(sample, threads, rows);
         if (sdss)
         {
-            SdssRecovery(repository, astropy ? (python, script!) : null, rows);
+            SdssRecovery(astropy ? (python, script!) : null, rows);
         }
 
         Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {BenchMachine.RuntimeSimd()}; load average {BenchMachine.LoadAverage()}.");
@@ -145,12 +144,13 @@ public static class PeriodSearchBench
             $"same {photometry.Count} LCs, {threads} threads, default FeatureExtractionOptions (catalog preset)"));
     }
 
-    private static void SdssRecovery(string? repository, (string Python, string Script)? astropy, List<(string, string, string)> rows)
+    private static void SdssRecovery((string Python, string Script)? astropy, List<(string, string, string)> rows)
     {
-        var dir = repository is null ? null : Path.Combine(repository, "..", "shared", "data", "sdss_s82_rrlyrae");
-        if (dir is null || !Directory.Exists(dir))
+        var dir = BenchMachine.SharedData("sdss_s82_rrlyrae");
+        if (!File.Exists(Path.Combine(dir, "labels_periods.csv")) || !File.Exists(Path.Combine(dir, "light_curves.csv.gz")))
         {
-            Console.Error.WriteLine("SDSS Stripe 82 RR Lyrae data not found (../shared/data/sdss_s82_rrlyrae); recovery not measured.");
+            // Optional part of the run (--sdss, on by default): the throughput rows stand on their own.
+            Console.Error.WriteLine($"SDSS Stripe 82 RR Lyrae data not found ({dir}); recovery not measured.");
             return;
         }
 

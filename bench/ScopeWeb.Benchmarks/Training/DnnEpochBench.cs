@@ -6,10 +6,10 @@ using System.Text.Json;
 using ScopeWeb.Training;
 using ScopeWeb.Training.Dnn;
 
-namespace ScopeWeb.Cli.Bench;
+namespace ScopeWeb.Benchmarks.Training;
 
 /// <summary>
-/// <c>scope bench dnn-epoch [--rows 50000] [--features 40] [--threads 2,1] [--epochs 1] [--peer]</c>: one training epoch
+/// <c>scope-bench dnn-epoch [--rows 50000] [--features 40] [--threads 2,1] [--epochs 1] [--peer]</c>: one training epoch
 /// of SCoPe's DNN (<see cref="DnnTrainer"/>, TorchSharp) with and without the dmdt branch on synthetic rows, against the
 /// same network, data, batch size and thread count in PyTorch (tools/bench/torch_epoch.py, Debian's python3-torch) run
 /// after ours in the same run. An epoch is what <see cref="DnnTrainingResult.EpochSeconds"/> times: every training batch
@@ -146,9 +146,8 @@ public static class DnnEpochBench
     /// <summary>Runs tools/bench/torch_epoch.py for one configuration on the splits written to <paramref name="folder"/>.</summary>
     private static (Timing Timing, string TorchVersion) RunPeer(Settings settings, string folder, string variant, int threads, TextWriter log)
     {
-        var root = BenchMachine.RepositoryRoot()
+        var script = BenchMachine.PeerScript("torch_epoch.py")
             ?? throw new InvalidOperationException("Cannot find the repository (ScopeWeb.sln) above the working directory; tools/bench/torch_epoch.py lives there.");
-        var script = Path.Combine(root, "tools", "bench", "torch_epoch.py");
         var start = new ProcessStartInfo(settings.Python)
         {
             RedirectStandardOutput = true,

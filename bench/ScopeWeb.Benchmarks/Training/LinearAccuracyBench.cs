@@ -5,11 +5,12 @@ using System.Text.Json;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Training;
 using ScopeWeb.Training.Data;
+using ScopeWeb.Training.Hierarchical;
 
-namespace ScopeWeb.Cli.Bench;
+namespace ScopeWeb.Benchmarks.Training;
 
 /// <summary>
-/// <c>scope bench linear-accuracy</c>: the classifier stage on real labels. LINEAR's periodic variables (5 classes),
+/// <c>scope-bench linear-accuracy</c>: the classifier stage on real labels. LINEAR's periodic variables (5 classes),
 /// a stratified 30% test split; one one-vs-rest classifier per class (SCoPe's one model per tag), the class is the
 /// arg-max of the scores. Reports accuracy and macro-F1 for the trees, the network and their mean (SCoPe keeps both
 /// scores), for one or several split seeds, and with <c>--peer</c> runs scikit-learn's random forest and xgboost on the
@@ -20,26 +21,33 @@ public static class LinearAccuracyBench
 {
     private static readonly string[] Features = ["ug", "gi", "iK", "JK", "logP", "Ampl", "skew", "kurt", "magMed", "nObs"];
 
+    /// <summary>Share of each class held out as test rows (of the training part with --tuning).</summary>
+    private const double TestFraction = 0.3;
+
+    /// <summary>LINEAR's labelled periodic variables in the shared data folder beside the repository.</summary>
+    private const string DefaultData = "linear_periodic_features/linear_features_labeled.csv";
+
     /// <summary>Colours over wider baselines, computed from the row's own adjacent colours (u−i, g−K, u−K).</summary>
     private static readonly (string Name, string[] Sum)[] DerivedColours =
         [("ui", ["ug", "gi"]), ("gK", ["gi", "iK"]), ("uK", ["ug", "gi", "iK"])];
 
     public static Command Create()
     {
-        var data = new Option<FileInfo>("--data") { Description = "linear_features_labeled.csv", DefaultValueFactory = _ => new FileInfo(Path.Combine("..", "shared", "data", "linear_periodic_features", "linear_features_labeled.csv")) };
+        var data = new Option<FileInfo?>("--data") { Description = $"LINEAR's labelled features, linear_features_labeled.csv (default: ../shared/data/{DefaultData} beside the repository)." };
         var seeds = new Option<string>("--seeds", "--seed") { Description = "Comma-separated split seeds; each is a separate stratified 70/30 split.", DefaultValueFactory = _ => "42" };
         var peer = new Option<bool>("--peer") { Description = "Also run tools/bench/linear_peers.py (random forest, xgboost, RBF SVM, their mean, kernel logistic regression) on the same split and features." };
+        var python = new Option<string>("--python") { Description = "Interpreter with numpy, scikit-learn and xgboost for --peer (Debian's python3-sklearn, python3-xgboost).", DefaultValueFactory = _ => "/usr/bin/python3" };
         var testData = new Option<FileInfo?>("--test-data") { Description = "Score this file (same columns, e.g. rows kept back from --data) with models trained on all of --data, instead of splitting --data." };
         var tuning = new Option<bool>("--tuning") { Description = "Score a stratified 30% of the training part instead of the test split (for choosing settings)." };
         var algorithms = new Option<string>("--algorithms") { Description = "Comma-separated: xgb, dnn.", DefaultValueFactory = _ => "xgb,dnn" };
-        var maxDepth = new Option<int>("--max-depth") { DefaultValueFactory = _ => 5 };
-        var eta = new Option<double>("--eta") { DefaultValueFactory = _ => 0.1 };
-        var subsample = new Option<double>("--subsample") { DefaultValueFactory = _ => 0.8 };
-        var maxRounds = new Option<int>("--max-rounds") { DefaultValueFactory = _ => 999 };
-        var earlyStopping = new Option<int>("--early-stopping-rounds") { Description = "0 = off (all --max-rounds kept).", DefaultValueFactory = _ => 30 };
+        var maxDepth = new Option<int>("--max-depth") { Description = "Trees: maximum depth.", DefaultValueFactory = _ => 5 };
+        var eta = new Option<double>("--eta") { Description = "Trees: learning rate.", DefaultValueFactory = _ => 0.1 };
+        var subsample = new Option<double>("--subsample") { Description = "Trees: row subsample and column sample per tree (both).", DefaultValueFactory = _ => 0.8 };
+        var maxRounds = new Option<int>("--max-rounds") { Description = "Trees: most boosting rounds.", DefaultValueFactory = _ => 999 };
+        var earlyStopping = new Option<int>("--early-stopping-rounds") { Description = "Trees: rounds without improvement before stopping; 0 = off (all --max-rounds kept).", DefaultValueFactory = _ => 30 };
         var stoppingMetric = new Option<string>("--early-stopping-metric") { Description = "auc (SCoPe) or logloss (default here: calibrated scores for the arg-max).", DefaultValueFactory = _ => "logloss" };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 200 };
-        var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 30 };
+        var epochs = new Option<int>("--epochs") { Description = "DNN: most epochs.", DefaultValueFactory = _ => 200 };
+        var patience = new Option<int>("--patience") { Description = "DNN: epochs without validation improvement before stopping.", DefaultValueFactory = _ => 30 };
         var learningRate = new Option<double>("--learning-rate") { Description = "DNN Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var scaling = new Option<string>("--scale-features") { Description = "DNN scaling: min_max or median_std.", DefaultValueFactory = _ => "min_max" };
         var features = new Option<string?>("--features") { Description = "Feature columns (default: all ten)." };
@@ -55,7 +63,7 @@ public static class LinearAccuracyBench
         var validation = new Option<double>("--validation-size") { Description = "Share of the rest used for early stopping.", DefaultValueFactory = _ => 0.15 };
         var command = new Command("linear-accuracy", "One-vs-rest accuracy and macro-F1 on LINEAR's labelled periodic variables (stratified 30% test).")
         {
-            data, testData, seeds, peer, tuning, refit, modelSeeds, targets, targetColumns, xgbWeights, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
+            data, testData, seeds, peer, python, tuning, refit, modelSeeds, targets, targetColumns, xgbWeights, algorithms, maxDepth, eta, subsample, maxRounds, earlyStopping, stoppingMetric,
             epochs, patience, learningRate, scaling, features, bimodality, derived, weightPerClass, internalTest, validation,
         };
         command.SetAction(async (parse, ct) =>
@@ -63,9 +71,23 @@ public static class LinearAccuracyBench
             try
             {
                 var output = parse.InvocationConfiguration.Output;
-                var file = parse.GetValue(data)!;
-                var table = TrainingTable.ReadCsv(file.FullName);
+                var file = parse.GetValue(data) ?? new FileInfo(BenchMachine.SharedData(DefaultData));
                 var independent = parse.GetValue(testData);
+                foreach (var (given, option) in new[] { (file, "--data"), (independent, "--test-data"), (parse.GetValue(targets), "--targets") })
+                {
+                    if (given is { Exists: false })
+                    {
+                        return BenchMachine.Missing(parse.InvocationConfiguration.Error, given.FullName, $"give {option} FILE.");
+                    }
+                }
+
+                var peerScript = parse.GetValue(peer) ? BenchMachine.PeerScript("linear_peers.py") : null;
+                if (parse.GetValue(peer) && (peerScript is null || !File.Exists(peerScript)))
+                {
+                    return BenchMachine.Missing(parse.InvocationConfiguration.Error, peerScript ?? "tools/bench/linear_peers.py", "--peer needs the repository's peer script.");
+                }
+
+                var table = TrainingTable.ReadCsv(file.FullName);
                 var trainRows = table.Rows;
                 if (independent is not null)
                 {
@@ -126,13 +148,13 @@ public static class LinearAccuracyBench
                 foreach (var seed in splitSeeds)
                 {
                     var (train, test) = independent is null
-                        ? StratifiedSplit(table.Text("class_name"), 0.3, seed)
+                        ? TestSplit(table.Text("class_name"), classes, seed)
                         : ([.. Enumerable.Range(0, trainRows)], [.. Enumerable.Range(trainRows, table.Rows - trainRows)]);
                     if (parse.GetValue(tuning))
                     {
                         // The test rows are dropped; a 30% of the training part (another seed) plays their role.
                         var trainLabels = table.Subset(train, "train").Text("class_name");
-                        var (innerTrain, innerTest) = StratifiedSplit(trainLabels, 0.3, seed + 1000);
+                        var (innerTrain, innerTest) = TestSplit(trainLabels, classes, seed + 1000);
                         (train, test) = ([.. innerTrain.Select(i => train[i])], [.. innerTest.Select(i => train[i])]);
                     }
 
@@ -200,8 +222,8 @@ public static class LinearAccuracyBench
                     var truth = testTable.Text("class_name").Select(t => Array.IndexOf(classes, t)).ToArray();
                     foreach (var (name, scores) in results)
                     {
-                        var predicted = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, classes.Length).MaxBy(c => scores[c][i])).ToArray();
-                        var (accuracy, macroF1) = Score(truth, predicted, classes.Length);
+                        var metrics = MulticlassMetrics.Compute(classes, truth, MulticlassMetrics.ArgMax(RowMajor(scores, truth.Length), classes.Length));
+                        var (accuracy, macroF1) = (metrics.Accuracy, metrics.MacroF1);
                         Record("ScopeWeb " + name, accuracy, macroF1);
                         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {seed} | ScopeWeb {name} | {accuracy:F4} | {macroF1:F4} |")).ConfigureAwait(false);
                     }
@@ -217,10 +239,16 @@ public static class LinearAccuracyBench
                         }
 
                         await File.WriteAllTextAsync(splitFile, JsonSerializer.Serialize(new { train, test, features = chosen }), ct).ConfigureAwait(false);
-                        var psi = new ProcessStartInfo("/usr/bin/python3", ["tools/bench/linear_peers.py", peerData, splitFile]) { RedirectStandardOutput = true };
+                        var psi = new ProcessStartInfo(parse.GetValue(python)!, [peerScript!, peerData, splitFile]) { RedirectStandardOutput = true };
                         using var process = Process.Start(psi)!;
                         var lines = (await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
                         await process.WaitForExitAsync(ct).ConfigureAwait(false);
+                        if (process.ExitCode != 0)
+                        {
+                            // Its traceback went to our stderr.
+                            throw new InvalidDataException($"{parse.GetValue(python)} {peerScript} failed (exit {process.ExitCode}).");
+                        }
+
                         foreach (var line in lines)
                         {
                             // "| name | accuracy | macro-F1 |"
@@ -361,37 +389,31 @@ public static class LinearAccuracyBench
         return [.. Enumerable.Range(0, table.Rows).Select(r => (IReadOnlyDictionary<string, double>)features.ToDictionary(f => f, f => columns[f][r], StringComparer.Ordinal))];
     }
 
-    /// <summary>Per class, a seeded shuffle and the first round(fraction × n) rows to the test set (as sklearn's stratify).</summary>
-    private static (int[] Train, int[] Test) StratifiedSplit(IReadOnlyList<string> labels, double testFraction, int seed)
+    /// <summary>
+    /// A stratified 70/30 split: the training library's <see cref="StratifiedSplit"/> (⌈30%⌉ of each class to the test
+    /// rows, one seeded shuffle over the classes in name order), without validation rows; each model's own training run
+    /// carves its early-stopping rows out of the 70%.
+    /// </summary>
+    private static (int[] Train, int[] Test) TestSplit(IReadOnlyList<string> labels, string[] classes, int seed)
     {
-        var rng = new Random(seed);
-        var train = new List<int>();
-        var test = new List<int>();
-        foreach (var group in Enumerable.Range(0, labels.Count).GroupBy(i => labels[i], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var rows = group.ToArray();
-            rng.Shuffle(rows);
-            var n = (int)Math.Round(testFraction * rows.Length, MidpointRounding.AwayFromZero);
-            test.AddRange(rows[..n]);
-            train.AddRange(rows[n..]);
-        }
-
-        train.Sort();
-        test.Sort();
-        return ([.. train], [.. test]);
+        var classOfRow = labels.Select(l => Array.IndexOf(classes, l)).ToArray();
+        var split = StratifiedSplit.Make([.. Enumerable.Range(0, labels.Count)], classOfRow, classes.Length, TestFraction, validationSize: 0, seed);
+        return (split.Train, split.Test);
     }
 
-    private static (double Accuracy, double MacroF1) Score(int[] truth, int[] predicted, int classes)
+    /// <summary>Per-class score columns as row-major [rows × classes], the layout <see cref="MulticlassMetrics.ArgMax"/> takes.</summary>
+    private static float[] RowMajor(float[][] scoresByClass, int rows)
     {
-        var correct = truth.Zip(predicted).Count(p => p.First == p.Second);
-        var f1 = Enumerable.Range(0, classes).Select(c =>
+        var values = new float[rows * scoresByClass.Length];
+        for (var c = 0; c < scoresByClass.Length; c++)
         {
-            var tp = truth.Zip(predicted).Count(p => p.First == c && p.Second == c);
-            var fp = truth.Zip(predicted).Count(p => p.First != c && p.Second == c);
-            var fn = truth.Zip(predicted).Count(p => p.First == c && p.Second != c);
-            return tp == 0 ? 0.0 : 2.0 * tp / ((2.0 * tp) + fp + fn);
-        }).Average();
-        return ((double)correct / truth.Length, f1);
+            for (var r = 0; r < rows; r++)
+            {
+                values[(r * scoresByClass.Length) + c] = scoresByClass[c][r];
+            }
+        }
+
+        return values;
     }
 
     private sealed class TempFolder : IDisposable
