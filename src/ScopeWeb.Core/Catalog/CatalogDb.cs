@@ -16,6 +16,7 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
     public DbSet<SourceGroup> Groups => Set<SourceGroup>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -56,6 +57,19 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
             e.Property(f => f.Band).HasMaxLength(8);
             e.Property(f => f.PeriodAlgorithm).HasMaxLength(32);
             e.HasIndex(f => f.PeriodDays);
+            e.Property(f => f.Error).HasMaxLength(2000);
+            // "How many are quarantined" on /sources: a seek on the few non-null rows, not a scan of a million.
+            e.HasIndex(f => f.Error);
+        });
+
+        modelBuilder.Entity<JobLease>(e =>
+        {
+            e.ToTable("job_leases");
+            e.HasKey(l => new { l.Job, l.SourceId });
+            e.Property(l => l.Job).HasMaxLength(32);
+            e.Property(l => l.Owner).HasMaxLength(300);
+            e.HasOne<Source>().WithMany().HasForeignKey(l => l.SourceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(l => l.SourceId);
         });
 
         modelBuilder.Entity<Classification>(e =>
@@ -106,6 +120,7 @@ public abstract class CatalogDb(DbContextOptions options) : DbContext(options)
             e.Property(r => r.DataHash).HasMaxLength(80);
             e.Property(r => r.CardPath).HasMaxLength(1024);
             e.Property(r => r.RequestedBy).HasMaxLength(128);
+            e.Property(r => r.OwnerHost).HasMaxLength(256);
             e.HasIndex(r => r.State);
             e.HasIndex(r => new { r.Tag, r.Algorithm });
         });

@@ -92,6 +92,29 @@ public sealed class SourceFeatures
 
     /// <summary>26×26 dmdt image, float32 little-endian row-major (rows = dm bins), or null.</summary>
     public byte[]? Dmdt { get; set; }
+
+    /// <summary>
+    /// Why this source is quarantined (its features or scores could not be computed), or null. A quarantined source
+    /// keeps no feature values and is retried only when its light curve changes (<see cref="ComputedAtUtc"/> is then older).
+    /// </summary>
+    public string? Error { get; set; }
+}
+
+/// <summary>
+/// A claim on one source by one process for one catalog job (features, scores), so two processes on one catalog never
+/// compute the same source: a claim runs out at <see cref="ExpiresAtUtc"/>, after which anyone may take it again.
+/// </summary>
+public sealed class JobLease
+{
+    /// <summary>The job: <c>features</c> or <c>scores</c>.</summary>
+    public required string Job { get; set; }
+
+    public long SourceId { get; set; }
+
+    /// <summary>Host and process id of the claimant.</summary>
+    public required string Owner { get; set; }
+
+    public DateTime ExpiresAtUtc { get; set; }
 }
 
 /// <summary>A classifier's score for one tag (SCoPe: one binary classifier per tag and algorithm).</summary>

@@ -53,4 +53,19 @@ public sealed class TrainingRun
     public DateTime? StartedAtUtc { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
     public DateTime? PromotedAtUtc { get; set; }
+
+    /// <summary>Host of the process training the run (set when it starts).</summary>
+    public string? OwnerHost { get; set; }
+
+    /// <summary>Process id of the process training the run on <see cref="OwnerHost"/>.</summary>
+    public int? OwnerProcessId { get; set; }
+
+    /// <summary>Last sign of life of the owner; a running run whose owner stopped beating was interrupted.</summary>
+    public DateTime? HeartbeatUtc { get; set; }
+
+    /// <summary>Set by anyone (the page, another process) to ask the owner to stop the run.</summary>
+    public DateTime? CancelRequestedAtUtc { get; set; }
+
+    /// <summary>False for a run that only reported metrics (<c>scope train</c> without <c>--save</c>): nothing to promote.</summary>
+    public bool Saved { get; set; } = true;
 }

@@ -126,6 +126,30 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                     b.ToTable("group_members", (string)null);
                 });
 
+            modelBuilder.Entity("ScopeWeb.Core.Catalog.JobLease", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("SourceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Job", "SourceId");
+
+                    b.HasIndex("SourceId");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("ScopeWeb.Core.Catalog.LightCurve", b =>
                 {
                     b.Property<long>("Id")
@@ -254,6 +278,10 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                     b.Property<byte[]>("Dmdt")
                         .HasColumnType("bytea");
 
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("PeriodAlgorithm")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -269,6 +297,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("SourceId");
+
+                    b.HasIndex("Error");
 
                     b.HasIndex("PeriodDays");
 
@@ -316,6 +346,9 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<DateTime?>("CancelRequestedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("CardPath")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
@@ -338,12 +371,22 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("HeartbeatUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("HistoryJson")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<string>("MetricsJson")
                         .HasColumnType("text");
+
+                    b.Property<string>("OwnerHost")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int?>("OwnerProcessId")
+                        .HasColumnType("integer");
 
                     b.Property<string>("ParametersJson")
                         .IsRequired()
@@ -356,6 +399,9 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<bool>("Saved")
+                        .HasColumnType("boolean");
 
                     b.Property<int>("Seed")
                         .HasColumnType("integer");
@@ -421,6 +467,15 @@ namespace ScopeWeb.Core.Catalog.Migrations.Postgres
                     b.Navigation("Group");
 
                     b.Navigation("Source");
+                });
+
+            modelBuilder.Entity("ScopeWeb.Core.Catalog.JobLease", b =>
+                {
+                    b.HasOne("ScopeWeb.Core.Catalog.Source", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ScopeWeb.Core.Catalog.LightCurve", b =>

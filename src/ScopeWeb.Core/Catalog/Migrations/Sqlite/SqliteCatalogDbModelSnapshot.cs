@@ -117,6 +117,30 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                     b.ToTable("group_members", (string)null);
                 });
 
+            modelBuilder.Entity("ScopeWeb.Core.Catalog.JobLease", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SourceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Job", "SourceId");
+
+                    b.HasIndex("SourceId");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("ScopeWeb.Core.Catalog.LightCurve", b =>
                 {
                     b.Property<long>("Id")
@@ -241,6 +265,10 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                     b.Property<byte[]>("Dmdt")
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PeriodAlgorithm")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -256,6 +284,8 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("SourceId");
+
+                    b.HasIndex("Error");
 
                     b.HasIndex("PeriodDays");
 
@@ -299,6 +329,9 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("CancelRequestedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CardPath")
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
@@ -321,12 +354,22 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("HeartbeatUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("HistoryJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("MetricsJson")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerHost")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OwnerProcessId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ParametersJson")
                         .IsRequired()
@@ -339,6 +382,9 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Saved")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Seed")
                         .HasColumnType("INTEGER");
@@ -404,6 +450,15 @@ namespace ScopeWeb.Core.Catalog.Migrations.Sqlite
                     b.Navigation("Group");
 
                     b.Navigation("Source");
+                });
+
+            modelBuilder.Entity("ScopeWeb.Core.Catalog.JobLease", b =>
+                {
+                    b.HasOne("ScopeWeb.Core.Catalog.Source", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ScopeWeb.Core.Catalog.LightCurve", b =>
