@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need (Debian chromium, PostgreSQL, the GNU OpenMP runtime LightGBM loads), starts PostgreSQL on
-# loopback, runs `dotnet test` on the solution and ends with one line "N passed, N failed, N skipped".
+# Runs every test: installs what the tests need (Debian chromium, PostgreSQL, the GNU OpenMP runtime LightGBM loads), checks the code
+# style (`dotnet format --verify-no-changes`: a style break counts as one failure), starts PostgreSQL on loopback, runs `dotnet test` on
+# the solution and ends with one line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -25,10 +26,20 @@ else
 fi
 
 mkdir -p TestResults
+# Style: the .editorconfig rules that matter are warnings, and warnings are errors; format finds what the build does not (whitespace).
+style_failed=0
+if ! dotnet format ScopeWeb.sln --verify-no-changes > TestResults/format.log 2>&1; then
+  style_failed=1
+  echo "dotnet format --verify-no-changes found style problems (run 'dotnet format ScopeWeb.sln' to fix):"
+  grep -E "(error|warning) [A-Z]+[0-9]*:" TestResults/format.log | sed 's/ \[.*//' | sort -u | head -n 30
+fi
+
 dotnet test ScopeWeb.sln -c Release --logger "console;verbosity=normal" --results-directory TestResults 2>&1 | tee TestResults/test.log
 rc=${PIPESTATUS[0]}
+if [ "$style_failed" = 1 ] && [ "$rc" = 0 ]; then rc=1; fi
 # One summary per test assembly ("     Passed: 278" lines, or "Passed!  - Failed: 0, Passed: 278, …" at minimal verbosity).
-awk '
+awk -v style="$style_failed" '
+  BEGIN { f = style }
   /^ +Passed: +[0-9]+ *$/  { p += $2 }
   /^ +Failed: +[0-9]+ *$/  { f += $2 }
   /^ +Skipped: +[0-9]+ *$/ { s += $2 }

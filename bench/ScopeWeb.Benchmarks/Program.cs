@@ -1,4 +1,3 @@
-using System.CommandLine;
 using ScopeWeb.Benchmarks;
 
 // scope-bench: the measurements behind docs/benchmarks.md. Benchmarks, not tests: CI does not run them.

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
-using ScopeWeb.Core.Groups;
 using ScopeWeb.Core.FeatureExtraction;
+using ScopeWeb.Core.Groups;
 using ScopeWeb.Core.Import;
 
 namespace ScopeWeb.Cli;

@@ -55,6 +55,13 @@ public sealed class TrainingRunLifecycle(TrainingRunStore store, ModelPromoter p
     /// <summary>
     /// Trains a recorded binary run. <paramref name="table"/> null loads the run's data set first (its errors fail the run).
     /// </summary>
+    /// <param name="runId"></param>
+    /// <param name="parameters"></param>
+    /// <param name="table"></param>
+    /// <param name="outputDirectory"></param>
+    /// <param name="progress"></param>
+    /// <param name="cancelledReason"></param>
+    /// <param name="ct"></param>
     /// <param name="stopping">Cancelled when the host shuts down: the run is then marked interrupted (failed), not cancelled.</param>
     /// <exception cref="OperationCanceledException">Cancelled; the run is recorded as cancelled or interrupted.</exception>
     /// <exception cref="Exception">Anything else the training throws, after the run is recorded as failed with its message.</exception>

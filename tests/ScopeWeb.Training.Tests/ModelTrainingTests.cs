@@ -6,8 +6,6 @@ using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Groups;
 using ScopeWeb.Core.Simulation;
-using ScopeWeb.Training;
-using ScopeWeb.Training.Data;
 
 namespace ScopeWeb.Training.Tests;
 

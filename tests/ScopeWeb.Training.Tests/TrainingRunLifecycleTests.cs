@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Groups;
-using ScopeWeb.Training.Hierarchical;
 using ScopeWeb.Training.Tests.Hierarchical;
 
 namespace ScopeWeb.Training.Tests;

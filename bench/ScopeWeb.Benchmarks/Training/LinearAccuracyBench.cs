@@ -166,42 +166,44 @@ public static class LinearAccuracyBench
                     {
                         var scores = new float[classes.Length][];
                         for (var c = 0; c < classes.Length; c++)
-                        for (var k = 0; k < parse.GetValue(modelSeeds); k++)
                         {
-                            var parameters = new TrainingParameters
+                            for (var k = 0; k < parse.GetValue(modelSeeds); k++)
                             {
-                                Tag = "c" + c.ToString(CultureInfo.InvariantCulture),
-                                Algorithm = algorithm,
-                                Dataset = file.FullName,
-                                Label = "class_name=" + classes[c],
-                                Features = chosen,
-                                Seed = seed + (1000 * k),
-                                ConvBranch = false,
-                                Epochs = parse.GetValue(epochs),
-                                Patience = parse.GetValue(patience),
-                                LearningRate = parse.GetValue(learningRate),
-                                ScaleFeatures = parse.GetValue(scaling)!,
-                                MaxDepth = parse.GetValue(maxDepth),
-                                Eta = parse.GetValue(eta),
-                                Subsample = parse.GetValue(subsample),
-                                ColsampleByTree = parse.GetValue(subsample),
-                                MaxRounds = parse.GetValue(maxRounds),
-                                EarlyStoppingRounds = parse.GetValue(earlyStopping),
-                                EarlyStoppingMetric = parse.GetValue(stoppingMetric)!,
-                                WeightPerClass = parse.GetValue(weightPerClass),
-                                TestSize = parse.GetValue(internalTest),
-                                Stratify = true,
-                                ValidationSize = parse.GetValue(validation),
-                                Threads = 1,
-                                RefitWithValidation = parse.GetValue(refit),
-                            };
-                            var outcome = ModelTraining.Train(parameters, trainTable, scratch.Path, ct: ct);
-                            using var classifier = OnnxClassifier.Load(outcome.CardPath);
-                            var modelScores = classifier.Score(Rows(testTable, chosen));
-                            scores[c] ??= new float[modelScores.Length];
-                            for (var i = 0; i < modelScores.Length; i++)
-                            {
-                                scores[c][i] += modelScores[i] / parse.GetValue(modelSeeds);
+                                var parameters = new TrainingParameters
+                                {
+                                    Tag = "c" + c.ToString(CultureInfo.InvariantCulture),
+                                    Algorithm = algorithm,
+                                    Dataset = file.FullName,
+                                    Label = "class_name=" + classes[c],
+                                    Features = chosen,
+                                    Seed = seed + (1000 * k),
+                                    ConvBranch = false,
+                                    Epochs = parse.GetValue(epochs),
+                                    Patience = parse.GetValue(patience),
+                                    LearningRate = parse.GetValue(learningRate),
+                                    ScaleFeatures = parse.GetValue(scaling)!,
+                                    MaxDepth = parse.GetValue(maxDepth),
+                                    Eta = parse.GetValue(eta),
+                                    Subsample = parse.GetValue(subsample),
+                                    ColsampleByTree = parse.GetValue(subsample),
+                                    MaxRounds = parse.GetValue(maxRounds),
+                                    EarlyStoppingRounds = parse.GetValue(earlyStopping),
+                                    EarlyStoppingMetric = parse.GetValue(stoppingMetric)!,
+                                    WeightPerClass = parse.GetValue(weightPerClass),
+                                    TestSize = parse.GetValue(internalTest),
+                                    Stratify = true,
+                                    ValidationSize = parse.GetValue(validation),
+                                    Threads = 1,
+                                    RefitWithValidation = parse.GetValue(refit),
+                                };
+                                var outcome = ModelTraining.Train(parameters, trainTable, scratch.Path, ct: ct);
+                                using var classifier = OnnxClassifier.Load(outcome.CardPath);
+                                var modelScores = classifier.Score(Rows(testTable, chosen));
+                                scores[c] ??= new float[modelScores.Length];
+                                for (var i = 0; i < modelScores.Length; i++)
+                                {
+                                    scores[c][i] += modelScores[i] / parse.GetValue(modelSeeds);
+                                }
                             }
                         }
 
@@ -341,7 +343,12 @@ public static class LinearAccuracyBench
     /// <summary>Columns of allLINEARfinal_targets (Ivezić 2011) joined by object id: name and 0-based whitespace field.</summary>
     private static readonly Dictionary<string, int> TargetFields = new(StringComparer.Ordinal)
     {
-        ["gr"] = 7, ["ri"] = 8, ["iz"] = 9, ["std"] = 12, ["rms"] = 13, ["Lchi2"] = 14,
+        ["gr"] = 7,
+        ["ri"] = 8,
+        ["iz"] = 9,
+        ["std"] = 12,
+        ["rms"] = 13,
+        ["Lchi2"] = 14,
     };
 
     private static readonly string[] TargetRatios = ["std_rms", "ampl_std", "ampl_rms"];

@@ -5,7 +5,6 @@ using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Jobs;
 using ScopeWeb.Training;
 using ScopeWeb.Training.Data;
-using ScopeWeb.Training.Gbdt;
 using ScopeWeb.Training.Hierarchical;
 
 namespace ScopeWeb.Cli.Training;

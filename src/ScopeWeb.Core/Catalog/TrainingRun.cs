@@ -32,10 +32,10 @@ public sealed class TrainingRun
 
     public int Seed { get; set; }
 
-    /// <summary>The full <see cref="TrainingParameters"/> as JSON.</summary>
+    /// <summary>The full training parameters (ScopeWeb.Training's <c>TrainingParameters</c>) as JSON.</summary>
     public required string ParametersJson { get; set; }
 
-    /// <summary>JSON array of <see cref="TrainingStep"/>, kept current while the run goes.</summary>
+    /// <summary>JSON array of training steps (<c>TrainingStep</c>), kept current while the run goes.</summary>
     public string HistoryJson { get; set; } = "[]";
 
     /// <summary>JSON of the per-split metrics (train, validation, test), set when the run succeeds.</summary>

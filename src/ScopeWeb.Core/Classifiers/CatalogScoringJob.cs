@@ -6,7 +6,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Hosting;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Jobs;

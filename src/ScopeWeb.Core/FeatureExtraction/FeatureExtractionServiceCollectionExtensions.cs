@@ -1,16 +1,7 @@
-using System.ComponentModel.DataAnnotations;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Health;
-using ScopeWeb.Core.Jobs;
 
 namespace ScopeWeb.Core.FeatureExtraction;
 

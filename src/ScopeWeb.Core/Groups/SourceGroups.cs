@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using ScopeWeb.Core.Catalog;
 
 namespace ScopeWeb.Core.Groups;

@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ScopeWeb.Core.Catalog;
 
 namespace ScopeWeb.Core.Groups;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using ScopeWeb.Core.Astronomy;
 using ScopeWeb.Core.Catalog;
-using ScopeWeb.Core.LightCurves;
 
 namespace ScopeWeb.Core.Simulation;
 

@@ -14,7 +14,7 @@ namespace ScopeWeb.Training.Dnn;
 /// [dense, conv] → Dropout 0.4 → <c>fc_1</c> Linear(·, 16) → ReLU → <c>score</c> Linear(16, 1).
 /// </summary>
 /// <remarks>
-/// <see cref="Module{T1, T2, TResult}.forward"/> returns the <em>logit</em> <c>[N, 1]</c> (the loss takes logits, which is
+/// <c>forward</c> returns the <em>logit</em> <c>[N, 1]</c> (the loss takes logits, which is
 /// numerically safer than Keras' clipped probabilities); the score is its sigmoid. The <c>state_dict</c> names are the
 /// contract of <see cref="ScopeNetWeights.FromStateDict"/> and of tools/models/make_scopenet_fixture.py. Parameters start
 /// from Keras' defaults (glorot-uniform weights, zero biases): with torch's default init the conv branch does not learn,

@@ -16,6 +16,9 @@ public static class GbdtOnnxExport
     /// <see cref="OnnxModelWriter.BuildTreeEnsemble"/>), scores <paramref name="check"/> with ONNX Runtime and with LightGBM
     /// (<see cref="GbdtTrainingResult.PredictWithLightGbm"/>), and returns the largest probability difference.
     /// </summary>
+    /// <param name="result"></param>
+    /// <param name="check"></param>
+    /// <param name="onnxPath"></param>
     /// <param name="metadata">Optional metadata_props, e.g. the model card JSON.</param>
     /// <exception cref="InvalidDataException">
     /// The two disagree by more than <see cref="Tolerance"/> on some row (named in the message); the file is deleted.
@@ -65,7 +68,7 @@ public static class GbdtOnnxExport
         }
     }
 
-    /// <summary>Scores the rows with the ONNX file (one intra-op thread, batches as <see cref="Classifiers.OnnxClassifier"/>).</summary>
+    /// <summary>Scores the rows with the ONNX file (one intra-op thread, batches as <see cref="Core.Classifiers.OnnxClassifier"/>).</summary>
     internal static float[] ScoreWithOnnxRuntime(string onnxPath, TrainingSplit split)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };

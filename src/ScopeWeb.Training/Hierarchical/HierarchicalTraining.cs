@@ -119,6 +119,16 @@ public sealed record HierarchicalSplit(int FeatureCount, float[] Features, int[]
 public sealed record HierarchicalBinaryModel(string Level, string Class, int Index, int Count, GbdtTrainingResult Result);
 
 /// <summary>What a hierarchical training run produced.</summary>
+/// <param name="Card"></param>
+/// <param name="CardPath"></param>
+/// <param name="OnnxPath"></param>
+/// <param name="Train"></param>
+/// <param name="Validation"></param>
+/// <param name="Test"></param>
+/// <param name="ValidationLeaves"></param>
+/// <param name="TestLeaves"></param>
+/// <param name="TestTop"></param>
+/// <param name="Models"></param>
 /// <param name="LeftOut">
 /// Rows of classes the model does not classify (in no group, e.g. <c>Constant</c>, or skipped), by class; an empty cell counts as <c>""</c>.
 /// </param>
@@ -126,6 +136,7 @@ public sealed record HierarchicalBinaryModel(string Level, string Class, int Ind
 /// Taxonomy classes left out for having too few rows (<see cref="HierarchicalTrainingOptions.SkipMissingClasses"/>), with their row counts.
 /// </param>
 /// <param name="OnnxMaxAbsDifference">Largest |ONNX − LightGBM-side| value over both outputs on the test split.</param>
+/// <param name="Elapsed"></param>
 public sealed record HierarchicalOutcome(
     ModelCard Card,
     string CardPath,

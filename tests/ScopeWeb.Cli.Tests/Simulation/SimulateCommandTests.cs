@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Cli.Simulation;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -6,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using ScopeWeb.Cli.Training;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
-using ScopeWeb.Training;
 
 namespace ScopeWeb.Cli.Tests.Training;
 

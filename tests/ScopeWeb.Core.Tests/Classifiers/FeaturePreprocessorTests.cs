@@ -34,7 +34,11 @@ public sealed class FeaturePreprocessorTests
         var preprocessor = new FeaturePreprocessor(Card(ScalingMethod.MinMax));
         var row = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            ["iqr"] = 0.25, ["unused"] = 99, ["f1_amp"] = 4.5, ["chi2red"] = 1, ["ad"] = 2,
+            ["iqr"] = 0.25,
+            ["unused"] = 99,
+            ["f1_amp"] = 4.5,
+            ["chi2red"] = 1,
+            ["ad"] = 2,
         };
         var output = new float[4];
 

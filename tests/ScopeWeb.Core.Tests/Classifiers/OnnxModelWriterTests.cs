@@ -8,7 +8,7 @@ namespace ScopeWeb.Core.Tests.Classifiers;
 /// <summary>Models written by <see cref="OnnxModelWriter"/> load in ONNX Runtime and compute what a plain C# pass computes.</summary>
 public sealed class OnnxModelWriterTests
 {
-    private static readonly string[] s_features = ["ad", "chi2red", "f1_amp", "iqr", "median", "skew"];
+    private static readonly string[] Features = ["ad", "chi2red", "f1_amp", "iqr", "median", "skew"];
 
     [Fact]
     public void Mlp_MatchesPlainForwardPass()
@@ -26,7 +26,7 @@ public sealed class OnnxModelWriterTests
         using var scratch = new ScratchFolder();
         OnnxModelWriter.Write(OnnxModelWriter.BuildMlp(layers), scratch.File("mlp.onnx"));
         using var classifier = OnnxClassifier.Create(
-            ClassificationTestFiles.Card(s_features, ModelAlgorithm.Dnn, ImputationMethod.Zero), scratch.File("mlp.onnx"), "test card");
+            ClassificationTestFiles.Card(Features, ModelAlgorithm.Dnn, ImputationMethod.Zero), scratch.File("mlp.onnx"), "test card");
 
         var scores = new float[rows];
         classifier.ScorePrepared(input, scores);
@@ -84,7 +84,7 @@ public sealed class OnnxModelWriterTests
     [Fact]
     public void WrittenModel_IsStampedForOnnxRuntime_AndCarriesTheCard()
     {
-        var card = ClassificationTestFiles.Card(s_features, ModelAlgorithm.Dnn, ImputationMethod.Zero, "mlp.onnx");
+        var card = ClassificationTestFiles.Card(Features, ModelAlgorithm.Dnn, ImputationMethod.Zero, "mlp.onnx");
         var layers = new[] { RandomLayer(new Random(3), 6, 1, DenseActivation.Sigmoid) };
         using var scratch = new ScratchFolder();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [OnnxModelWriter.ModelCardMetadataKey] = card.ToJson() };
@@ -127,7 +127,7 @@ public sealed class OnnxModelWriterTests
         OnnxModelWriter.Write(OnnxModelWriter.BuildMlp(layers), scratch.File("mlp.onnx"));
 
         var error = Assert.Throws<InvalidDataException>(() => OnnxClassifier.Create(
-            ClassificationTestFiles.Card(s_features, ModelAlgorithm.Dnn, ImputationMethod.Zero), scratch.File("mlp.onnx"), "card.json"));
+            ClassificationTestFiles.Card(Features, ModelAlgorithm.Dnn, ImputationMethod.Zero), scratch.File("mlp.onnx"), "card.json"));
         Assert.Contains("[N, 6]", error.Message, StringComparison.Ordinal);
     }
 

@@ -3,7 +3,6 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using ScopeWeb.Core.Classifiers.Onnx;
-using ScopeWeb.Core.Classifiers.Onnx.Proto;
 using Xunit.Abstractions;
 
 namespace ScopeWeb.Core.Tests.Classifiers;
@@ -19,7 +18,7 @@ public sealed class ScopeNetGraphTests(ITestOutputHelper output)
     private const double Tolerance = 1e-5;
     private const int DmdtLength = ScopeNetWeights.DmdtSize * ScopeNetWeights.DmdtSize;
 
-    private static readonly Lazy<TorchFixture> s_fixture = new(TorchFixture.Load);
+    private static readonly Lazy<TorchFixture> Fixture = new(TorchFixture.Load);
 
     [Theory]
     [InlineData("both")]
@@ -27,7 +26,7 @@ public sealed class ScopeNetGraphTests(ITestOutputHelper output)
     [InlineData("conv_only")]
     public void OnnxGraph_ReproducesTorchScores_OnEveryRow(string variantName)
     {
-        var fixture = s_fixture.Value;
+        var fixture = Fixture.Value;
         var variant = fixture.Variant(variantName);
         var weights = ScopeNetWeights.FromStateDict(variant.StateDict);
         using var session = new InferenceSession(OnnxModelWriter.BuildScopeNet(weights).ToByteArray());
@@ -55,7 +54,7 @@ public sealed class ScopeNetGraphTests(ITestOutputHelper output)
     public void Fixture_ExercisesBothBranchesOfTheFullNetwork()
     {
         // Guards the main test's meaning: a graph that dropped or garbled one branch must change the scores measurably.
-        var fixture = s_fixture.Value;
+        var fixture = Fixture.Value;
         var weights = ScopeNetWeights.FromStateDict(fixture.Variant("both").StateDict);
         using var session = new InferenceSession(OnnxModelWriter.BuildScopeNet(weights).ToByteArray());
         var scores = Run(session, fixture.Features, fixture.Dmdt, fixture.RowCount, fixture.FeatureCount);
@@ -76,7 +75,7 @@ public sealed class ScopeNetGraphTests(ITestOutputHelper output)
     [Fact]
     public void WrittenModel_HasTheScopeNetInputs_AndIsStampedForOnnxRuntime()
     {
-        var fixture = s_fixture.Value;
+        var fixture = Fixture.Value;
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [OnnxModelWriter.ModelCardMetadataKey] = "{\"tag\":\"vnv\"}" };
         var model = OnnxModelWriter.BuildScopeNet(ScopeNetWeights.FromStateDict(fixture.Variant("both").StateDict), metadata);
 
@@ -112,7 +111,7 @@ public sealed class ScopeNetGraphTests(ITestOutputHelper output)
     [InlineData("score.weight", "ScopeNet layer score: weight has 15 values, expected [1, 16] = 16.")]
     public void WrongWeightSize_IsRefused_NamingTheLayer(string tensor, string message)
     {
-        var stateDict = new Dictionary<string, float[]>(s_fixture.Value.Variant("both").StateDict, StringComparer.Ordinal);
+        var stateDict = new Dictionary<string, float[]>(Fixture.Value.Variant("both").StateDict, StringComparer.Ordinal);
         stateDict[tensor] = stateDict[tensor][..^1];
 
         var error = Assert.Throws<ArgumentException>(() => OnnxModelWriter.BuildScopeNet(ScopeNetWeights.FromStateDict(stateDict)));
@@ -123,7 +122,7 @@ public sealed class ScopeNetGraphTests(ITestOutputHelper output)
     [Fact]
     public void FeatureCountDisagreeingWithTheFirstLayer_IsRefused()
     {
-        var weights = ScopeNetWeights.FromStateDict(s_fixture.Value.Variant("both").StateDict);
+        var weights = ScopeNetWeights.FromStateDict(Fixture.Value.Variant("both").StateDict);
 
         AssertRefused(
             weights with { Dense = weights.Dense! with { FeatureCount = 7 } },
@@ -134,7 +133,7 @@ public sealed class ScopeNetGraphTests(ITestOutputHelper output)
     public void MergeLayerSizedForTheOtherBranchCount_IsRefused()
     {
         // fc_1 of the two-branch net (16 × 64) on a dense-only net, which merges 32 values.
-        var fixture = s_fixture.Value;
+        var fixture = Fixture.Value;
         var both = ScopeNetWeights.FromStateDict(fixture.Variant("both").StateDict);
         var denseOnly = ScopeNetWeights.FromStateDict(fixture.Variant("dense_only").StateDict) with { Fc1 = both.Fc1 };
 
@@ -144,7 +143,7 @@ public sealed class ScopeNetGraphTests(ITestOutputHelper output)
     [Fact]
     public void BothBranchesAbsent_IsRefused()
     {
-        var weights = ScopeNetWeights.FromStateDict(s_fixture.Value.Variant("dense_only").StateDict) with { Dense = null };
+        var weights = ScopeNetWeights.FromStateDict(Fixture.Value.Variant("dense_only").StateDict) with { Dense = null };
 
         AssertRefused(weights, "ScopeNet needs the dense branch, the conv branch or both; both are absent.");
         var headOnly = new Dictionary<string, float[]>(StringComparer.Ordinal)
@@ -160,12 +159,12 @@ public sealed class ScopeNetGraphTests(ITestOutputHelper output)
     [Fact]
     public void StateDict_WithMissingOrExtraTensors_IsRefused_NamingThem()
     {
-        var stateDict = new Dictionary<string, float[]>(s_fixture.Value.Variant("both").StateDict, StringComparer.Ordinal);
+        var stateDict = new Dictionary<string, float[]>(Fixture.Value.Variant("both").StateDict, StringComparer.Ordinal);
         stateDict.Remove("conv_conv_2.pointwise.bias");
         var missing = Assert.Throws<ArgumentException>(() => ScopeNetWeights.FromStateDict(stateDict));
         Assert.StartsWith("ScopeNet state_dict has no tensor 'conv_conv_2.pointwise.bias'.", missing.Message, StringComparison.Ordinal);
 
-        var extra = new Dictionary<string, float[]>(s_fixture.Value.Variant("both").StateDict, StringComparer.Ordinal)
+        var extra = new Dictionary<string, float[]>(Fixture.Value.Variant("both").StateDict, StringComparer.Ordinal)
         {
             ["conv_norm.running_mean"] = new float[16],
         };

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using ScopeWeb.Core.Classifiers.Onnx;
-using ScopeWeb.Training;
 using ScopeWeb.Training.Dnn;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -26,7 +25,12 @@ public sealed class DnnOnnxExportTests(ITestOutputHelper output) : IDisposable
         var check = DnnTestData.Make(200, seed: 22, dmdtNoise: 0.1);
         var options = new DnnTrainingOptions
         {
-            Epochs = 2, BatchSize = 16, LearningRate = 1e-2, Threads = 1, DenseBranch = denseBranch, ConvBranch = convBranch,
+            Epochs = 2,
+            BatchSize = 16,
+            LearningRate = 1e-2,
+            Threads = 1,
+            DenseBranch = denseBranch,
+            ConvBranch = convBranch,
         };
         using var result = DnnTrainer.Train(train, check, options);
         var path = Path.Combine(_folder, "scopenet.onnx");

@@ -1,5 +1,3 @@
-using ScopeWeb.Training;
-
 namespace ScopeWeb.Training.Tests.Dnn;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ScopeWeb.Training;
 using ScopeWeb.Training.Dnn;
 using ScopeWeb.Training.Metrics;
 using Xunit.Abstractions;
@@ -146,7 +145,8 @@ public sealed class DnnTrainerTests(ITestOutputHelper output)
                     {
                         Thread.Sleep(epoch / 4);
                         midEpoch.Cancel();
-                    }) { IsBackground = true, Priority = ThreadPriority.AboveNormal }.Start();
+                    })
+                    { IsBackground = true, Priority = ThreadPriority.AboveNormal }.Start();
                 }
             }),
             midEpoch.Token));

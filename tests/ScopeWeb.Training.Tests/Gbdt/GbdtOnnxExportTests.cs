@@ -1,7 +1,6 @@
 using System.Globalization;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Classifiers.Onnx;
-using ScopeWeb.Training;
 using ScopeWeb.Training.Gbdt;
 using Xunit.Abstractions;
 

@@ -1,4 +1,3 @@
-using ScopeWeb.Training;
 using ScopeWeb.Training.Gbdt;
 
 namespace ScopeWeb.Training.Tests.Gbdt;

@@ -1,4 +1,3 @@
-using ScopeWeb.Training;
 using ScopeWeb.Training.Gbdt;
 using ScopeWeb.Training.Metrics;
 using Xunit.Abstractions;

@@ -8,7 +8,6 @@ using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Classifiers.Onnx;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Simulation;
-using ScopeWeb.Training;
 using ScopeWeb.Training.Data;
 using ScopeWeb.Training.Hierarchical;
 

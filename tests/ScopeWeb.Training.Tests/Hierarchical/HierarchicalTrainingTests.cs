@@ -1,7 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Classifiers.Onnx;
-using ScopeWeb.Training;
 using ScopeWeb.Training.Hierarchical;
 
 namespace ScopeWeb.Training.Tests.Hierarchical;

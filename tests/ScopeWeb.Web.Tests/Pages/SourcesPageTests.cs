@@ -1,9 +1,7 @@
-using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using ScopeWeb.Core.Catalog;
 using ScopeWeb.Web.Components.Pages.Sources;
 using ScopeWeb.Web.Tests.Support;
 

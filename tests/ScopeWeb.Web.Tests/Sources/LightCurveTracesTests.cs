@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 using ScopeWeb.Core.LightCurves;
 using ScopeWeb.Web.Sources;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.FeatureExtraction;
-using ScopeWeb.Core.LightCurves;
 using ScopeWeb.Core.Simulation;
 
 namespace ScopeWeb.Core.Tests.FeatureExtraction.Catalog;
