@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ namespace ScopeWeb.Browser.Tests;
 /// The real app on a real loopback port, on its embedded defaults (SQLite in a temp folder, simulated catalog),
 /// plus Debian's chromium driven by Playwright. One per test run: chromium and Kestrel on 2 cores are costly.
 /// </summary>
-public sealed class AppFixture : IAsyncLifetime
+public sealed partial class AppFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -163,6 +164,29 @@ public sealed class AppFixture : IAsyncLifetime
 
         return page;
     }
+
+    /// <summary>
+    /// The page's plotly.js is the partial bundle and nothing fetched Plotly.Blazor's own bundles (the resource timing
+    /// list keeps every fetch of the document, across in-app navigations); every drawn chart's traces kept their type
+    /// (plotly.js turns a type it has no module for into scatter).
+    /// </summary>
+    public static async Task AssertPartialPlotlyAsync(IPage page)
+    {
+        var fetched = await page.EvaluateAsync<string[]>("() => performance.getEntriesByType('resource').map(e => e.name)");
+        var blazorBundles = fetched.Where(url => PlotlyBlazorBundle().IsMatch(url)).ToList();
+        Assert.True(blazorBundles.Count == 0, "fetched Plotly.Blazor's own plotly.js: " + string.Join(", ", blazorBundles));
+        Assert.Contains(fetched, url => url.Contains("/lib/plotly/plotly-scopeweb-", StringComparison.Ordinal));
+        Assert.Contains("/lib/plotly/plotly-scopeweb-", await page.EvaluateAsync<string>("() => document.getElementById('plotly-import').src"), StringComparison.Ordinal);
+        var traceTypes = await page.EvaluateAsync<string[]>("() => Object.keys(Plotly.PlotSchema.get().traces).sort()");
+        Assert.Equal(["bar", "scatter", "scattergl"], traceTypes);
+        var drawn = await page.EvaluateAsync<string[][]>(
+            "() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => [gd.id, gd.data.map(t => t.type || 'scatter').join(','), gd._fullData.map(t => t.type).join(',')])");
+        Assert.NotEmpty(drawn);
+        Assert.All(drawn, chart => Assert.True(chart[1] == chart[2], $"#{chart[0]}: traces {chart[1]} drawn as {chart[2]}"));
+    }
+
+    [GeneratedRegex(@"/_content/Plotly\.Blazor/plotly-(?!interop)")]
+    private static partial Regex PlotlyBlazorBundle();
 
     private static Source DenseSource()
     {

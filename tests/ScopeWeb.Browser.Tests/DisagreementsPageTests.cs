@@ -38,6 +38,7 @@ public sealed partial class DisagreementsPageTests(AppFixture app, ITestOutputHe
         await page.Locator("#disagreement-plot .main-svg").First.WaitForAsync();
         var counts = await page.EvaluateAsync<int[]>("() => document.getElementById('disagreement-plot').data.map(t => t.x.length)");
         Assert.Equal([dnnOnly, xgbOnly], counts[1..]);
+        await AppFixture.AssertPartialPlotlyAsync(page);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppFixture.ArtifactsDirectory, "disagreements-page.png"), FullPage = true });
 
         // Click the first "DNN only" point where plotly drew it.
@@ -64,6 +65,8 @@ public sealed partial class DisagreementsPageTests(AppFixture app, ITestOutputHe
         // The source page shows the two scores that disagree.
         await page.Locator("#scores-table").WaitForAsync();
         Assert.Contains(tag, await page.Locator("#scores-table").InnerTextAsync(), StringComparison.Ordinal);
+        await page.Locator("#scores-plot .main-svg").First.WaitForAsync();
+        await AppFixture.AssertPartialPlotlyAsync(page);
 
         // Back on the list: select all, save to a group, and open the group in the source list.
         await page.GoBackAsync();

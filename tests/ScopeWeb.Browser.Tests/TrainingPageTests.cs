@@ -50,6 +50,7 @@ public sealed partial class TrainingPageTests(AppFixture app, ITestOutputHelper 
         // The run's curves, metrics and confusion matrix.
         await page.Locator("#training-curves .main-svg").First.WaitForAsync();
         await page.Locator("#roc-plot .main-svg").First.WaitForAsync();
+        await AppFixture.AssertPartialPlotlyAsync(page);
         var auc = double.Parse((await page.Locator("#metrics-test td").Nth(6).InnerTextAsync()).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(auc, 0.8, 1.0);
         Assert.Matches(new Regex(@"^\d+$"), (await page.Locator("#cm-tp").InnerTextAsync()).Trim());

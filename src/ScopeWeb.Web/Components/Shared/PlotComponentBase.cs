@@ -13,6 +13,9 @@ public abstract class PlotComponentBase : ComponentBase
 {
     private bool _rendered;
     private bool _stale;
+    private bool _loaderCalled;
+
+    [Inject] private IJSRuntime JS { get; set; } = default!;
 
     /// <summary>The chart, set by <c>@ref</c>.</summary>
     protected PlotlyChart? Chart { get; set; }
@@ -25,6 +28,19 @@ public abstract class PlotComponentBase : ComponentBase
 
     /// <summary>Config handed to the chart.</summary>
     protected Config PlotConfig { get; } = Sources.LightCurveTraces.PlotConfig();
+
+    public override Task SetParametersAsync(ParameterView parameters)
+    {
+        if (!_loaderCalled && RendererInfo.IsInteractive)
+        {
+            // Before the first render creates the PlotlyChart: its constructor-time import of Plotly.Blazor's interop
+            // module, and the request for the full bundle that follows, must reach the browser after this call.
+            _loaderCalled = true;
+            _ = LoadPartialPlotlyAsync();
+        }
+
+        return base.SetParametersAsync(parameters);
+    }
 
     /// <summary>New traces and layout; drawn by the chart's first render, or by Plotly.react after it.</summary>
     protected void Replace(IList<ITrace> traces, Plotly.Blazor.Layout layout)
@@ -55,6 +71,31 @@ public abstract class PlotComponentBase : ComponentBase
             {
                 // The browser left; nothing to draw on.
             }
+        }
+    }
+
+    /// <summary>
+    /// Puts the partial plotly.js bundle in place before the chart asks for the full one (see PlotlyAssets). Chart pages
+    /// do so from their head already; this covers a chart on any other page reached in the app before the idle load.
+    /// A no-op in the browser once plotly.js is placed.
+    /// </summary>
+    private async Task LoadPartialPlotlyAsync()
+    {
+        try
+        {
+            await JS.InvokeVoidAsync(Sources.PlotlyAssets.LoadFunction);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The browser left; nothing to draw on.
+        }
+        catch (JSException)
+        {
+            // No loader on the page: the chart loads Plotly.Blazor's full bundle itself, slower but drawn.
+        }
+        catch (TaskCanceledException)
+        {
+            // The circuit went away while the call was pending.
         }
     }
 }
