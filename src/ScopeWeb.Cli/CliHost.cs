@@ -81,9 +81,11 @@ public static class CliHost
         builder.AddSourceGroups();
         configure?.Invoke(builder);
         var host = builder.Build();
-        var factory = host.Services.GetRequiredService<IDbContextFactory<CatalogDb>>();
-        await using var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false);
-        await db.Database.MigrateAsync(ct).ConfigureAwait(false);
+        // Warnings (e.g. a dead process's migration lock cleared) reach stderr through the host's console logger.
+        await CatalogMigrator.MigrateAsync(
+            host.Services.GetRequiredService<IDbContextFactory<CatalogDb>>(),
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CatalogMigrator)),
+            ct).ConfigureAwait(false);
         return host;
     }
 }

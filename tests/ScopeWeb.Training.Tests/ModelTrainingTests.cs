@@ -5,6 +5,7 @@ using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Groups;
+using ScopeWeb.Core.Jobs;
 using ScopeWeb.Core.Simulation;
 
 namespace ScopeWeb.Training.Tests;
@@ -151,7 +152,7 @@ public class ModelTrainingTests
     {
         await using var c = await TestCatalog.CreateAsync(provider);
         await c.Writer.WriteAsync(new LightCurveSimulator().Generate(120, 4), ExistingSourcePolicy.Reject, atomic: true);
-        await new CatalogFeatureJob(c.Factory, new FeatureExtractor(), new FeatureJobStatus(), new CatalogSeeding(),
+        await new CatalogFeatureJob(c.Factory, new FeatureExtractor(), new FeatureJobStatus(), new CatalogSeeding(), new JobLeases(c.Factory, TimeProvider.System),
             Options.Create(new FeatureJobOptions()), TimeProvider.System, NullLogger<CatalogFeatureJob>.Instance).RunOnceAsync(CancellationToken.None);
         using var folder = new ScratchFolder();
         var (queue, store, promoter, seeding) = Queue(c, folder.Path);

@@ -36,31 +36,48 @@ public static class UpdateCatalogCommand
             var featureStatus = new FeatureJobStatus();
             using (Watch(featureStatus, "features", output))
             {
-                var features = new CatalogFeatureJob(factory, services.GetRequiredService<FeatureExtractor>(), featureStatus, seeding,
+                var features = new CatalogFeatureJob(factory, services.GetRequiredService<FeatureExtractor>(), featureStatus, seeding, services.GetRequiredService<JobLeases>(),
                     Options.Create(new FeatureJobOptions()), time, NullLogger<CatalogFeatureJob>.Instance);
-                var computed = await features.RunOnceAsync(ct).ConfigureAwait(false);
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"features: {computed:N0} sources computed")).ConfigureAwait(false);
+                await features.RunOnceAsync(ct).ConfigureAwait(false);
+                await output.WriteLineAsync("features: " + Describe(features.LastPass, "computed")).ConfigureAwait(false);
             }
 
             var registry = services.GetRequiredService<ModelRegistry>();
             var scoringStatus = new ScoringJobStatus();
             using (Watch(scoringStatus, "scores", output))
             {
-                var scoring = new CatalogScoringJob(factory, registry, scoringStatus, seeding,
+                var scoring = new CatalogScoringJob(factory, registry, scoringStatus, seeding, services.GetRequiredService<JobLeases>(),
                     Options.Create(new ScoringJobOptions()), time, NullLogger<CatalogScoringJob>.Instance);
-                var scored = await scoring.RunOnceAsync(ct).ConfigureAwait(false);
+                await scoring.RunOnceAsync(ct).ConfigureAwait(false);
                 foreach (var notice in scoringStatus.Notices)
                 {
                     await output.WriteLineAsync("note: " + notice).ConfigureAwait(false);
                 }
 
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"scores: {scored:N0} sources scored with {registry.Models.Count} models from {registry.Directory}")).ConfigureAwait(false);
+                    $"scores: {Describe(scoring.LastPass, "scored")} with {registry.Models.Count} models from {registry.Directory}")).ConfigureAwait(false);
             }
 
             return 0;
         });
         return command;
+    }
+
+    /// <summary>"12 sources computed, 1 quarantined (see /sources), 30 left to another process".</summary>
+    private static string Describe(CatalogJobPass pass, string verb)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"{pass.Computed:N0} sources {verb}");
+        if (pass.Quarantined > 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $", {pass.Quarantined:N0} quarantined (their reasons are on their pages; /sources?quarantined=true lists them)");
+        }
+
+        if (pass.ClaimedElsewhere > 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $", {pass.ClaimedElsewhere:N0} left to another process working on this catalog");
+        }
+
+        return text;
     }
 
     /// <summary>Prints the job's progress (count, rate, ETA) at most once a second.</summary>

@@ -76,14 +76,24 @@ public static class FeaturesCommand
 
         var extractor = new FeatureExtractor(options);
         var results = new FeatureSet?[sources.Count];
+        var failures = new string?[sources.Count];
         var clock = Stopwatch.StartNew();
         var done = 0;
         using var ticker = new Timer(_ => Progress(Volatile.Read(ref done), sources.Count, clock.Elapsed), null, 1000, 1000);
         await Task.Run(
             () => Parallel.For(0, sources.Count, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, i =>
             {
-                var bands = sources[i].LightCurves.ToDictionary(l => l.Band, l => l.ReadPhotometry(), StringComparer.Ordinal);
-                results[i] = extractor.Extract(bands);
+                // One object's failure is reported and skipped; the others are still computed and written.
+                try
+                {
+                    var bands = sources[i].LightCurves.ToDictionary(l => l.Band, l => l.ReadPhotometry(), StringComparer.Ordinal);
+                    results[i] = extractor.Extract(bands);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failures[i] = ex.Message;
+                }
+
                 Interlocked.Increment(ref done);
             }),
             ct).ConfigureAwait(false);
@@ -91,42 +101,60 @@ public static class FeaturesCommand
 
         var written = 0;
         var skipped = new List<string>();
-        await using (var writer = new StreamWriter(output.FullName))
-        await using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, NewLine = "\n" }, leaveOpen: false))
+        // Written beside the target and moved over it at the end: a half-written features file would look complete.
+        var partial = output.FullName + ".partial";
+        try
         {
-            string[] head = ["object_id", "ra", "dec", "band", "n_bands", "period_algorithm", .. FeatureSet.FeatureNames];
-            foreach (var h in options.Dmdt ? [.. head, "dmdt"] : head)
+            await using (var writer = new StreamWriter(partial))
+            await using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, NewLine = "\n" }, leaveOpen: false))
             {
-                csv.WriteField(h);
-            }
-
-            await csv.EndRecordAsync(ct).ConfigureAwait(false);
-            for (var i = 0; i < sources.Count; i++)
-            {
-                if (results[i] is not { } f)
+                string[] head = ["object_id", "ra", "dec", "band", "n_bands", "period_algorithm", .. FeatureSet.FeatureNames];
+                foreach (var h in options.Dmdt ? [.. head, "dmdt"] : head)
                 {
-                    skipped.Add(sources[i].ObjId);
-                    continue;
-                }
-
-                csv.WriteField(sources[i].ObjId);
-                csv.WriteField(Number(sources[i].RaDeg));
-                csv.WriteField(Number(sources[i].DecDeg));
-                csv.WriteField(f.Band);
-                csv.WriteField(f.BandCount.ToString(CultureInfo.InvariantCulture));
-                csv.WriteField(f.PeriodAlgorithm);
-                foreach (var (_, value) in f.Values)
-                {
-                    csv.WriteField(Number(value));
-                }
-
-                if (options.Dmdt)
-                {
-                    csv.WriteField(DmdtHistogram.ToJson(f.Dmdt));
+                    csv.WriteField(h);
                 }
 
                 await csv.EndRecordAsync(ct).ConfigureAwait(false);
-                written++;
+                for (var i = 0; i < sources.Count; i++)
+                {
+                    if (results[i] is not { } f)
+                    {
+                        if (failures[i] is null)
+                        {
+                            skipped.Add(sources[i].ObjId);
+                        }
+
+                        continue;
+                    }
+
+                    csv.WriteField(sources[i].ObjId);
+                    csv.WriteField(Number(sources[i].RaDeg));
+                    csv.WriteField(Number(sources[i].DecDeg));
+                    csv.WriteField(f.Band);
+                    csv.WriteField(f.BandCount.ToString(CultureInfo.InvariantCulture));
+                    csv.WriteField(f.PeriodAlgorithm);
+                    foreach (var (_, value) in f.Values)
+                    {
+                        csv.WriteField(Number(value));
+                    }
+
+                    if (options.Dmdt)
+                    {
+                        csv.WriteField(DmdtHistogram.ToJson(f.Dmdt));
+                    }
+
+                    await csv.EndRecordAsync(ct).ConfigureAwait(false);
+                    written++;
+                }
+            }
+
+            File.Move(partial, output.FullName, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(partial))
+            {
+                File.Delete(partial);
             }
         }
 
@@ -138,6 +166,18 @@ public static class FeaturesCommand
                 $"{skipped.Count:N0} objects had fewer than {options.Preprocessing.MinPoints} clean points in every band and have no features: {string.Join(", ", skipped.Take(10))}{(skipped.Count > 10 ? ", …" : "")}"));
         }
 
+        var failed = Enumerable.Range(0, sources.Count).Where(i => failures[i] is not null).ToList();
+        foreach (var i in failed.Take(20))
+        {
+            await Console.Error.WriteLineAsync($"skipped {sources[i].ObjId}: its features failed: {failures[i]}").ConfigureAwait(false);
+        }
+
+        if (failed.Count > 20)
+        {
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"… and {failed.Count - 20:N0} more objects whose features failed.")).ConfigureAwait(false);
+        }
+
+        // As the catalog's jobs quarantine a source and go on: the file holds every other object, stderr names the failures.
         return 0;
     }
 

@@ -57,10 +57,7 @@ public sealed partial class CatalogInitializer(
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await CatalogMigrator.MigrateAsync(dbFactory, logger, cancellationToken).ConfigureAwait(false);
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ScopeWeb.Core.Health;
+using ScopeWeb.Core.Jobs;
 
 namespace ScopeWeb.Core.Catalog;
 
@@ -36,6 +37,7 @@ public static class CatalogServiceCollectionExtensions
         builder.Services.AddSingleton<SourceCatalog>();
         builder.Services.AddSingleton(sp => new CatalogWriter(sp.GetRequiredService<IDbContextFactory<CatalogDb>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<CatalogSeeding>();
+        builder.Services.AddSingleton<JobLeases>();
         builder.Services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
         if (initializeOnStart)
         {

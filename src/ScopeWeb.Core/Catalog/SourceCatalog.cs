@@ -81,6 +81,12 @@ public sealed class SourceCatalog(IDbContextFactory<CatalogDb> dbFactory)
             sources = annotated ? sources.Where(s => annotatedIds.Contains(s.Id)) : sources.Where(s => !annotatedIds.Contains(s.Id));
         }
 
+        if (query.Quarantined is { } quarantined)
+        {
+            var quarantinedIds = db.Features.Where(f => f.Error != null).Select(f => f.SourceId);
+            sources = quarantined ? sources.Where(s => quarantinedIds.Contains(s.Id)) : sources.Where(s => !quarantinedIds.Contains(s.Id));
+        }
+
         if (query.Group is { } group)
         {
             var memberIds = db.GroupMembers.Where(m => m.Group!.Name == group).Select(m => m.SourceId);
@@ -110,7 +116,7 @@ public sealed class SourceCatalog(IDbContextFactory<CatalogDb> dbFactory)
         // (source, tag, algorithm) is unique, so one algorithm's matches are one row per source.
         var onlyScoreFilter = scored is not null && query.Algorithm is not null && query.Tag is not null
             && query.ObjId is null && query.KnownClass is null && query.MinPeriodDays is null && query.MaxPeriodDays is null
-            && query.Field is null && query.HasAnnotation is null && query.Group is null && !query.HasCone;
+            && query.Field is null && query.HasAnnotation is null && query.Quarantined is null && query.Group is null && !query.HasCone;
         var total = onlyScoreFilter
             ? await scored!.CountAsync(ct).ConfigureAwait(false)
             : await sources.CountAsync(ct).ConfigureAwait(false);
@@ -179,6 +185,13 @@ public sealed class SourceCatalog(IDbContextFactory<CatalogDb> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
         var tags = await db.Classifications.AsNoTracking().Select(c => c.Tag).Distinct().ToListAsync(ct).ConfigureAwait(false);
         return tags.OrderBy(t => t, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Sources whose features or scores failed and wait for a changed light curve (a seek on the features' Error index).</summary>
+    public async Task<int> QuarantinedCountAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        return await db.Features.CountAsync(f => f.Error != null, ct).ConfigureAwait(false);
     }
 
     public async Task<int> CountAsync(CancellationToken ct = default)

@@ -47,6 +47,9 @@ public sealed record SourceQuery
     public double? RadiusArcsec { get; init; }
     public bool? HasAnnotation { get; init; }
 
+    /// <summary>True: only sources whose features or scores failed (quarantined, with the reason); false: only the others.</summary>
+    public bool? Quarantined { get; init; }
+
     /// <summary>Only members of this local group (e.g. a saved disagreement selection).</summary>
     public string? Group { get; init; }
     public SourceSort SortBy { get; init; } = SourceSort.ObjId;
@@ -153,6 +156,7 @@ public sealed record SourceQuery
                 "dec" => q with { DecDeg = ParseDouble(value) },
                 "radius" => q with { RadiusArcsec = ParseDouble(value) },
                 "annotated" => q with { HasAnnotation = ParseBool(value) },
+                "quarantined" => q with { Quarantined = ParseBool(value) },
                 "group" => q with { Group = value },
                 "sort" => Enum.TryParse<SourceSort>(value, ignoreCase: true, out var s) ? q with { SortBy = s } : q,
                 "desc" => q with { Descending = ParseBool(value) ?? false },
@@ -192,6 +196,7 @@ public sealed record SourceQuery
         Add("dec", Format(DecDeg));
         Add("radius", Format(RadiusArcsec));
         Add("annotated", HasAnnotation is null ? null : HasAnnotation.Value ? "true" : "false");
+        Add("quarantined", Quarantined is null ? null : Quarantined.Value ? "true" : "false");
         Add("group", Group);
         Add("sort", SortBy == SourceSort.ObjId ? null : SortBy.ToString().ToLowerInvariant());
         Add("desc", Descending ? "true" : null);

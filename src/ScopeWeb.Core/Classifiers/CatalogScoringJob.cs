@@ -31,6 +31,10 @@ public sealed class ScoringJobOptions
     /// <summary>Models scored at once; 0 = one per core (each ONNX Runtime session runs single-threaded).</summary>
     [Range(0, 256)]
     public int MaxDegreeOfParallelism { get; set; }
+
+    /// <summary>How long a claim on a batch holds off other processes; a process that dies mid-batch frees it after this.</summary>
+    [Range(1, 24 * 60)]
+    public int LeaseMinutes { get; set; } = 10;
 }
 
 /// <summary>Progress of the scoring job, read by the pages.</summary>
@@ -44,20 +48,34 @@ public sealed class ScoringJobStatus : JobProgress;
 /// A hierarchical model stores one row per leaf class (tag = the class name, algorithm <c>hierarchical</c>), as ALeRCE
 /// writes only the leaf probabilities.
 /// </summary>
+/// <remarks>
+/// A source whose scoring throws or gives a non-finite score is quarantined (the reason on its features row) and the batch
+/// goes on; new features (a changed light curve) clear it. Batches are claimed (<see cref="JobLeases"/>), rechecked and
+/// upserted, so several processes on one catalog score each source once.
+/// </remarks>
 public sealed partial class CatalogScoringJob(
     IDbContextFactory<CatalogDb> dbFactory,
     ModelRegistry registry,
     ScoringJobStatus status,
     CatalogSeeding seeding,
+    JobLeases leases,
     IOptions<ScoringJobOptions> options,
     TimeProvider time,
     ILogger<CatalogScoringJob> logger) : CatalogPollingJob(seeding, status, time, logger)
 {
+    /// <summary>The job's name in the lease table.</summary>
+    public const string LeaseJob = "scores";
+
+    private readonly string _owner = JobLeases.NewOwner();
+
     private static readonly HashSet<string> CatalogFeatureNames = new(FeatureSet.FeatureNames, StringComparer.Ordinal);
 
     private (string Models, int Features, DateTime? LastFeaturesUtc, int Scores)? _upToDateAt;
 
     protected override TimeSpan PollInterval => TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
+
+    /// <summary>What the last pass did.</summary>
+    public CatalogJobPass LastPass { get; private set; }
 
     /// <summary>The models of <paramref name="set"/> the catalog can score, and a notice for each it cannot.</summary>
     public static (IReadOnlyList<LoadedModel> Usable, IReadOnlyList<string> Notices) UsableModels(ModelSet set)
@@ -100,6 +118,7 @@ public sealed partial class CatalogScoringJob(
     /// <summary>Scores every stale source; returns how many sources were scored.</summary>
     public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
+        LastPass = default;
         using var lease = registry.Acquire();
         var (models, notices) = UsableModels(lease.Set);
         status.SetNotices(notices);
@@ -142,27 +161,135 @@ public sealed partial class CatalogScoringJob(
         LogStarting(logger, pendingIds.Count, models.Count);
         status.Start(pendingIds.Count);
         var clock = Stopwatch.StartNew();
-        var done = 0;
+        var (done, quarantined, elsewhere) = (0, 0, 0);
         foreach (var chunk in pendingIds.Chunk(o.BatchSize))
         {
             ct.ThrowIfCancellationRequested();
-            List<SourceFeatures> features;
-            await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
+            var claimed = await leases.ClaimAsync(LeaseJob, _owner, chunk, TimeSpan.FromMinutes(o.LeaseMinutes), ct).ConfigureAwait(false);
+            try
             {
-                features = await db.Features.AsNoTracking().Where(f => chunk.Contains(f.SourceId))
-                    .OrderBy(f => f.SourceId).ToListAsync(ct).ConfigureAwait(false);
+                List<SourceFeatures> features;
+                await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
+                {
+                    // Rechecked under the claim: another process may have scored some of them since they were listed.
+                    var stale = new HashSet<long>();
+                    foreach (var model in models)
+                    {
+                        stale.UnionWith(await Stale(db, model).Where(id => claimed.Contains(id)).ToListAsync(ct).ConfigureAwait(false));
+                    }
+
+                    features = await db.Features.AsNoTracking().Where(f => stale.Contains(f.SourceId))
+                        .OrderBy(f => f.SourceId).ToListAsync(ct).ConfigureAwait(false);
+                }
+
+                var (scored, failures) = ScoreIsolated(models, features, o.MaxDegreeOfParallelism, ct);
+                await SaveAsync(models, scored.Rows, scored.Scores, failures, ct).ConfigureAwait(false);
+                done += features.Count;
+                quarantined += failures.Count;
+                elsewhere += chunk.Length - features.Count;
+            }
+            finally
+            {
+                await leases.ReleaseAsync(LeaseJob, _owner, claimed, CancellationToken.None).ConfigureAwait(false);
             }
 
-            var scores = Score(models, features, o.MaxDegreeOfParallelism, ct);
-            await SaveAsync(models, features, scores, ct).ConfigureAwait(false);
-            done += chunk.Length;
-            status.Report(done, done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3));
+            status.Report(done + elsewhere, done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3));
         }
 
+        LastPass = new CatalogJobPass(done - quarantined, quarantined, elsewhere);
         status.Finish(Time.GetUtcNow().UtcDateTime);
         LogFinished(logger, done, models.Count, clock.Elapsed.TotalSeconds);
         return done;
     }
+
+    /// <summary>
+    /// Scores the batch; if that throws, each row alone, so one source's failure is its own. A row with a non-finite score
+    /// fails too (a NaN stored as a score would sort and filter as garbage). Returns the rows that scored and their scores,
+    /// and the reason of each row that did not.
+    /// </summary>
+    internal (ScoredRows Scored, Dictionary<long, string> Failures) ScoreIsolated(
+        IReadOnlyList<LoadedModel> models, List<SourceFeatures> rows, int maxThreads, CancellationToken ct)
+    {
+        var failures = new Dictionary<long, string>();
+        float[][] scores;
+        try
+        {
+            scores = Score(models, rows, maxThreads, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && rows.Count > 1)
+        {
+            var kept = new List<SourceFeatures>(rows.Count);
+            var keptScores = models.Select(_ => new List<float>()).ToArray();
+            foreach (var row in rows)
+            {
+                try
+                {
+                    var alone = Score(models, [row], 1, ct);
+                    kept.Add(row);
+                    for (var m = 0; m < models.Count; m++)
+                    {
+                        keptScores[m].AddRange(alone[m]);
+                    }
+                }
+                catch (Exception rowError) when (rowError is not OperationCanceledException)
+                {
+                    failures[row.SourceId] = "scores: " + rowError.Message;
+                }
+            }
+
+            rows = kept;
+            scores = [.. keptScores.Select(l => l.ToArray())];
+        }
+
+        // Non-finite scores: the row fails, naming the model.
+        var good = new List<int>(rows.Count);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var bad = Enumerable.Range(0, models.Count).FirstOrDefault(m => !AllFinite(Row(models[m], scores[m], r)), -1);
+            if (bad >= 0)
+            {
+                failures[rows[r].SourceId] = $"scores: model {models[bad].ScoreColumn} gave a non-finite score";
+            }
+            else
+            {
+                good.Add(r);
+            }
+        }
+
+        if (good.Count < rows.Count)
+        {
+            scores = [.. models.Select((model, m) => good.SelectMany(r => Row(model, scores[m], r).ToArray()).ToArray())];
+            rows = [.. good.Select(r => rows[r])];
+        }
+
+        foreach (var (id, reason) in failures)
+        {
+            LogQuarantined(logger, id, reason);
+        }
+
+        return (new ScoredRows(rows, scores), failures);
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ReadOnlySpan<float> Row(LoadedModel model, float[] scores, int row)
+    {
+        var stride = model.Classifier.IsHierarchical ? model.Classifier.Classes.Count : 1;
+        return scores.AsSpan(row * stride, stride);
+    }
+
+    internal sealed record ScoredRows(List<SourceFeatures> Rows, float[][] Scores);
 
     /// <summary>Sources with features whose score by <paramref name="model"/> is missing, of another version, or older than the features.</summary>
     private static IQueryable<long> Stale(CatalogDb db, LoadedModel model)
@@ -175,14 +302,14 @@ public sealed partial class CatalogScoringJob(
             // Stale unless every leaf class has a current row.
             var classes = model.Classifier.Classes.ToList();
             return db.Features
-                .Where(f => f.ValuesJson != "{}")
+                .Where(f => f.ValuesJson != "{}" && f.Error == null)
                 .Where(f => db.Classifications.Count(c => c.SourceId == f.SourceId && classes.Contains(c.Tag) && c.Algorithm == algorithm
                     && c.ModelVersion == version && c.CreatedAtUtc >= f.ComputedAtUtc) < classes.Count)
                 .Select(f => f.SourceId);
         }
 
         return db.Features
-            .Where(f => f.ValuesJson != "{}")
+            .Where(f => f.ValuesJson != "{}" && f.Error == null)
             .Where(f => !db.Classifications.Any(c => c.SourceId == f.SourceId && c.Tag == tag && c.Algorithm == algorithm
                 && c.ModelVersion == version && c.CreatedAtUtc >= f.ComputedAtUtc))
             .Select(f => f.SourceId);
@@ -255,13 +382,11 @@ public sealed partial class CatalogScoringJob(
         return values;
     }
 
-    private async Task SaveAsync(IReadOnlyList<LoadedModel> models, List<SourceFeatures> rows, float[][] scores, CancellationToken ct)
+    private async Task SaveAsync(
+        IReadOnlyList<LoadedModel> models, List<SourceFeatures> rows, float[][] scores, Dictionary<long, string> failures, CancellationToken ct)
     {
         var nowUtc = Time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-        var ids = rows.Select(r => r.SourceId).ToArray();
-        var existing = await db.Classifications.Where(c => ids.Contains(c.SourceId)).ToListAsync(ct).ConfigureAwait(false);
-        var byKey = existing.ToDictionary(c => (c.SourceId, c.Tag, c.Algorithm));
+        var written = new List<Classification>();
         // One stored score per (model, output): the tag's score, or each leaf class's probability.
         var outputs = models.SelectMany((model, m) => model.Classifier.IsHierarchical
             ? model.Classifier.Classes.Select((leaf, k) => (Model: m, Tag: leaf, Column: k, Stride: model.Classifier.Classes.Count))
@@ -272,31 +397,29 @@ public sealed partial class CatalogScoringJob(
             var version = models[m].Card.Version;
             for (var r = 0; r < rows.Count; r++)
             {
-                var score = scores[m][(r * stride) + column];
-                // Never earlier than the features it scored, even if the clock stepped back, so it is not stale again.
-                var createdAtUtc = nowUtc > rows[r].ComputedAtUtc ? nowUtc : rows[r].ComputedAtUtc;
-                if (byKey.TryGetValue((rows[r].SourceId, tag, algorithm), out var row))
+                written.Add(new Classification
                 {
-                    row.Score = score;
-                    row.ModelVersion = version;
-                    row.CreatedAtUtc = createdAtUtc;
-                }
-                else
-                {
-                    db.Classifications.Add(new Classification
-                    {
-                        SourceId = rows[r].SourceId,
-                        Tag = tag,
-                        Algorithm = algorithm,
-                        Score = score,
-                        ModelVersion = version,
-                        CreatedAtUtc = createdAtUtc,
-                    });
-                }
+                    SourceId = rows[r].SourceId,
+                    Tag = tag,
+                    Algorithm = algorithm,
+                    Score = scores[m][(r * stride) + column],
+                    ModelVersion = version,
+                    // Never earlier than the features it scored, even if the clock stepped back, so it is not stale again.
+                    CreatedAtUtc = nowUtc > rows[r].ComputedAtUtc ? nowUtc : rows[r].ComputedAtUtc,
+                });
             }
         }
 
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await CatalogUpserts.UpsertClassificationsAsync(db, written, ct).ConfigureAwait(false);
+        foreach (var (id, reason) in failures)
+        {
+            var text = CatalogUpserts.Truncate(reason, 2000);
+            await db.Features.Where(f => f.SourceId == id).ExecuteUpdateAsync(u => u.SetProperty(f => f.Error, text), ct).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
     [LoggerMessage(LogLevel.Information, "Scoring {Count} sources with {Models} models")]
@@ -304,5 +427,8 @@ public sealed partial class CatalogScoringJob(
 
     [LoggerMessage(LogLevel.Information, "Scored {Count} sources with {Models} models in {Seconds:F1} s")]
     private static partial void LogFinished(ILogger logger, int count, int models, double seconds);
+
+    [LoggerMessage(LogLevel.Warning, "Source {SourceId} quarantined: {Reason}; it is retried when its light curve changes")]
+    private static partial void LogQuarantined(ILogger logger, long sourceId, string reason);
 
 }

@@ -29,7 +29,14 @@ public sealed class FeatureJobOptions
     /// <summary>Worker threads; 0 = one per core.</summary>
     [Range(0, 256)]
     public int MaxDegreeOfParallelism { get; set; }
+
+    /// <summary>How long a claim on a batch holds off other processes; a process that dies mid-batch frees it after this.</summary>
+    [Range(1, 24 * 60)]
+    public int LeaseMinutes { get; set; } = 10;
 }
+
+/// <summary>What one pass of a catalog job did: computed, quarantined (failed, with the reason stored), left to another process.</summary>
+public readonly record struct CatalogJobPass(int Computed, int Quarantined, int ClaimedElsewhere);
 
 /// <summary>Progress of the feature job, read by the pages.</summary>
 public sealed class FeatureJobStatus : JobProgress;
@@ -38,23 +45,39 @@ public sealed class FeatureJobStatus : JobProgress;
 /// Computes features for sources that have none, or whose light curves changed since (new imports, re-imports),
 /// using every core across sources. Runs after the first-start simulation, then polls.
 /// </summary>
+/// <remarks>
+/// One source never stops the catalog: a source whose features throw is quarantined (its row keeps the reason, no values)
+/// and the batch goes on; it is tried again only when its light curve changes. Several processes can run this job on one
+/// catalog: each batch is claimed first (<see cref="JobLeases"/>), rechecked, computed and upserted, so every source is
+/// computed once.
+/// </remarks>
 public sealed partial class CatalogFeatureJob(
     IDbContextFactory<CatalogDb> dbFactory,
     FeatureExtractor extractor,
     FeatureJobStatus status,
     CatalogSeeding seeding,
+    JobLeases leases,
     IOptions<FeatureJobOptions> options,
     TimeProvider time,
     ILogger<CatalogFeatureJob> logger) : CatalogPollingJob(seeding, status, time, logger)
 {
-    protected override TimeSpan PollInterval => TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
+    /// <summary>The job's name in the lease table.</summary>
+    public const string LeaseJob = "features";
+
+    private readonly string _owner = JobLeases.NewOwner();
 
     private (int Sources, int Features, DateTime? LastLightCurveChangeUtc)? _upToDateAt;
+
+    protected override TimeSpan PollInterval => TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
+
+    /// <summary>What the last pass did.</summary>
+    public CatalogJobPass LastPass { get; private set; }
 
     /// <summary>Brings every stale source up to date; returns how many were computed.</summary>
     public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var o = options.Value;
+        LastPass = default;
         int pending;
         await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
         {
@@ -79,36 +102,60 @@ public sealed partial class CatalogFeatureJob(
         LogStarting(logger, pending);
         status.Start(pending);
         var clock = Stopwatch.StartNew();
-        var done = 0;
+        var (done, quarantined, elsewhere) = (0, 0, 0);
         var lastId = 0L;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             var batchStartUtc = Time.GetUtcNow().UtcDateTime;
-            List<Source> batch;
+            List<long> candidates;
             await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
             {
                 // Keyset paging by id: rows computed in this run drop out of Stale(), so offsets would skip sources.
                 var from = lastId;
-                batch = await Stale(db).Where(s => s.Id > from).OrderBy(s => s.Id).Take(o.BatchSize)
-                    .Include(s => s.LightCurves).AsNoTracking().AsSplitQuery()
+                candidates = await Stale(db).Where(s => s.Id > from).OrderBy(s => s.Id).Select(s => s.Id).Take(o.BatchSize)
                     .ToListAsync(ct).ConfigureAwait(false);
             }
 
-            if (batch.Count == 0)
+            if (candidates.Count == 0)
             {
                 break;
             }
 
-            lastId = batch[^1].Id;
-            var rows = Compute(batch, batchStartUtc, o.MaxDegreeOfParallelism, ct);
-            await SaveAsync(rows, ct).ConfigureAwait(false);
-            done += batch.Count;
-            status.Report(Math.Min(done, pending), done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3));
+            lastId = candidates[^1];
+            var claimed = await leases.ClaimAsync(LeaseJob, _owner, candidates, TimeSpan.FromMinutes(o.LeaseMinutes), ct).ConfigureAwait(false);
+            try
+            {
+                List<Source> batch;
+                await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
+                {
+                    // Rechecked under the claim: another process may have saved some of them since the candidates were read.
+                    batch = await Stale(db).Where(s => claimed.Contains(s.Id)).OrderBy(s => s.Id)
+                        .Include(s => s.LightCurves).AsNoTracking().AsSplitQuery()
+                        .ToListAsync(ct).ConfigureAwait(false);
+                }
+
+                var rows = Compute(batch, batchStartUtc, o.MaxDegreeOfParallelism, ct);
+                await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
+                {
+                    await CatalogUpserts.UpsertFeaturesAsync(db, rows, ct).ConfigureAwait(false);
+                }
+
+                done += batch.Count;
+                quarantined += rows.Count(r => r.Error is not null);
+                elsewhere += candidates.Count - batch.Count;
+            }
+            finally
+            {
+                await leases.ReleaseAsync(LeaseJob, _owner, claimed, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            status.Report(Math.Min(done + elsewhere, pending), done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3));
         }
 
+        LastPass = new CatalogJobPass(done - quarantined, quarantined, elsewhere);
         status.Finish(Time.GetUtcNow().UtcDateTime);
-        LogFinished(logger, done, clock.Elapsed.TotalSeconds);
+        LogFinished(logger, done, quarantined, elsewhere, clock.Elapsed.TotalSeconds);
         return done;
     }
 
@@ -126,8 +173,16 @@ public sealed partial class CatalogFeatureJob(
         Parallel.For(0, batch.Count, parallel, i =>
         {
             var source = batch[i];
-            var bands = source.LightCurves.ToDictionary(l => l.Band, l => l.ReadPhotometry(), StringComparer.Ordinal);
-            rows[i] = ToRow(source.Id, extractor.Extract(bands), computedAtUtc);
+            try
+            {
+                var bands = source.LightCurves.ToDictionary(l => l.Band, l => l.ReadPhotometry(), StringComparer.Ordinal);
+                rows[i] = ToRow(source.Id, extractor.Extract(bands), computedAtUtc);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogQuarantined(logger, source.ObjId, ex.Message);
+                rows[i] = Quarantine(source.Id, "features: " + ex.Message, computedAtUtc);
+            }
         });
         return rows;
     }
@@ -145,33 +200,24 @@ public sealed partial class CatalogFeatureJob(
         Dmdt = features?.Dmdt is { } image ? MemoryMarshal.AsBytes(image.AsSpan()).ToArray() : null,
     };
 
+    /// <summary>The stored form of a source whose features failed: no values, the reason, the time (it is retried once its light curve is newer).</summary>
+    public static SourceFeatures Quarantine(long sourceId, string reason, DateTime atUtc) => new()
+    {
+        SourceId = sourceId,
+        ComputedAtUtc = atUtc,
+        Error = CatalogUpserts.Truncate(reason, 2000),
+    };
+
     public static string ToJson(IEnumerable<KeyValuePair<string, double>> values) =>
         JsonSerializer.Serialize(values.ToDictionary(v => v.Key, v => double.IsFinite(v.Value) ? v.Value : (double?)null, StringComparer.Ordinal));
-
-    private async Task SaveAsync(SourceFeatures[] rows, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-        var ids = rows.Select(r => r.SourceId).ToArray();
-        var existing = await db.Features.Where(f => ids.Contains(f.SourceId)).ToDictionaryAsync(f => f.SourceId, ct).ConfigureAwait(false);
-        foreach (var row in rows)
-        {
-            if (existing.TryGetValue(row.SourceId, out var current))
-            {
-                db.Entry(current).CurrentValues.SetValues(row);
-            }
-            else
-            {
-                db.Features.Add(row);
-            }
-        }
-
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-    }
 
     [LoggerMessage(LogLevel.Information, "Computing features for {Count} sources")]
     private static partial void LogStarting(ILogger logger, int count);
 
-    [LoggerMessage(LogLevel.Information, "Features of {Count} sources computed in {Seconds:F1} s")]
-    private static partial void LogFinished(ILogger logger, int count, double seconds);
+    [LoggerMessage(LogLevel.Information, "Features of {Count} sources computed in {Seconds:F1} s ({Quarantined} quarantined, {Elsewhere} left to another process)")]
+    private static partial void LogFinished(ILogger logger, int count, int quarantined, int elsewhere, double seconds);
+
+    [LoggerMessage(LogLevel.Warning, "Source {ObjId} quarantined: its features failed ({Reason}); it is retried when its light curve changes")]
+    private static partial void LogQuarantined(ILogger logger, string objId, string reason);
 
 }

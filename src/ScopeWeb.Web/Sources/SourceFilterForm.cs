@@ -28,6 +28,9 @@ public sealed class SourceFilterForm
         set => HasAnnotation = value ? true : null;
     }
 
+    /// <summary>Quarantined sources only (true), or none of them (false); set through the URL or the quarantine count, cleared by its chip.</summary>
+    public bool? Quarantined { get; set; }
+
     /// <summary>Only members of this local group; set through the URL (e.g. from a saved selection), cleared by its chip.</summary>
     public string? Group { get; set; }
 
@@ -50,6 +53,7 @@ public sealed class SourceFilterForm
             DecDeg = query.DecDeg,
             RadiusArcsec = query.RadiusArcsec,
             HasAnnotation = query.HasAnnotation,
+            Quarantined = query.Quarantined,
             Group = query.Group,
             Tag = query.Tag,
             MinScore = query.MinScore,
@@ -75,6 +79,7 @@ public sealed class SourceFilterForm
             DecDeg = DecDeg,
             RadiusArcsec = RadiusArcsec,
             HasAnnotation = HasAnnotation,
+            Quarantined = Quarantined,
             Group = Blank(Group),
             Tag = Blank(Tag),
             MinScore = MinScore,

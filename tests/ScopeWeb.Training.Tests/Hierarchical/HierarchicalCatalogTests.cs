@@ -7,6 +7,7 @@ using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Classifiers.Onnx;
 using ScopeWeb.Core.FeatureExtraction;
+using ScopeWeb.Core.Jobs;
 using ScopeWeb.Core.Simulation;
 using ScopeWeb.Training.Data;
 using ScopeWeb.Training.Hierarchical;
@@ -24,7 +25,7 @@ public class HierarchicalCatalogTests
     {
         await using var c = await TestCatalog.CreateAsync(provider);
         await c.Writer.WriteAsync(new LightCurveSimulator().Generate(200, 5), ExistingSourcePolicy.Reject, atomic: true);
-        await new CatalogFeatureJob(c.Factory, new FeatureExtractor(), new FeatureJobStatus(), new CatalogSeeding(),
+        await new CatalogFeatureJob(c.Factory, new FeatureExtractor(), new FeatureJobStatus(), new CatalogSeeding(), new JobLeases(c.Factory, TimeProvider.System),
             Options.Create(new FeatureJobOptions()), TimeProvider.System, NullLogger<CatalogFeatureJob>.Instance).RunOnceAsync(CancellationToken.None);
         var table = await CatalogTrainingSet.LoadAsync(c.Factory);
         using var trained = new ScratchFolder();
@@ -59,7 +60,7 @@ public class HierarchicalCatalogTests
         using var registry = new ModelRegistry(registryFolder.Path, watch: false);
         Assert.Equal(["lc_classifier_hierarchical", "lc_copy_hierarchical", "vnv_dnn"], registry.Models.Select(m => m.ScoreColumn));
         var status = new ScoringJobStatus();
-        var job = new CatalogScoringJob(c.Factory, registry, status, new CatalogSeeding(), Options.Create(new ScoringJobOptions { BatchSize = 64 }),
+        var job = new CatalogScoringJob(c.Factory, registry, status, new CatalogSeeding(), new JobLeases(c.Factory, TimeProvider.System), Options.Create(new ScoringJobOptions { BatchSize = 64 }),
             TimeProvider.System, NullLogger<CatalogScoringJob>.Instance);
 
         await using var db = c.Factory.CreateDbContext();

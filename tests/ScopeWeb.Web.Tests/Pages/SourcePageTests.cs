@@ -72,6 +72,23 @@ public class SourcePageTests : ScopeBunitContext
     }).Select(Convert.ToDouble).ToArray();
 
     [Fact]
+    public async Task A_quarantined_source_says_why_and_how_it_is_retried()
+    {
+        await using (var db = Catalog.Factory.CreateDbContext())
+        {
+            var features = db.Features.Single(f => f.Source!.ObjId == Rrab);
+            features.Error = "scores: model vnv_dnn gave a non-finite score";
+            await db.SaveChangesAsync();
+        }
+
+        var cut = RenderSource(Rrab);
+
+        cut.WaitForAssertion(() => Assert.Contains("Quarantined: scores: model vnv_dnn gave a non-finite score", cut.Find("#source-quarantined").TextContent, StringComparison.Ordinal));
+        Assert.Contains("until its light curve changes", cut.Find("#source-quarantined").TextContent, StringComparison.Ordinal);
+        Assert.Empty(RenderSource(Aperiodic).FindAll("#source-quarantined"));
+    }
+
+    [Fact]
     public void Light_curve_plot_has_one_detection_trace_per_band_plus_flagged_and_upper_limits()
     {
         var cut = RenderSource(Rrab);

@@ -56,6 +56,27 @@ public class SourcesPageTests : ScopeBunitContext
     }
 
     [Fact]
+    public async Task Quarantined_sources_are_counted_and_the_count_lists_them()
+    {
+        await using (var db = Catalog.Factory.CreateDbContext())
+        {
+            var id = db.Sources.Single(s => s.ObjId == Ew).Id;
+            db.Features.Add(new ScopeWeb.Core.Catalog.SourceFeatures { SourceId = id, ComputedAtUtc = TestSources.Now, Error = "features: the period search failed" });
+            await db.SaveChangesAsync();
+        }
+
+        var cut = RenderAt("sources");
+
+        cut.WaitForAssertion(() => Assert.Equal("1 quarantined", cut.Find("#sources-quarantined").TextContent.Trim()));
+        Assert.EndsWith("quarantined=true", cut.Find("#sources-quarantined").GetAttribute("href"), StringComparison.Ordinal);
+
+        var listed = RenderAt("sources?quarantined=true");
+        listed.WaitForAssertion(() => Assert.Equal([Ew], ShownIds(listed)));
+        Assert.Equal("quarantined", listed.Find("#filter-quarantined").TextContent.Trim());
+        Assert.Empty(listed.FindAll("#sources-quarantined"));
+    }
+
+    [Fact]
     public void Choosing_a_class_and_applying_puts_it_in_the_url_and_filters_the_rows()
     {
         var popovers = Render<MudPopoverProvider>();

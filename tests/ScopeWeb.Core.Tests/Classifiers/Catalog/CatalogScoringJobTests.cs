@@ -6,6 +6,7 @@ using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Classifiers.Onnx;
 using ScopeWeb.Core.FeatureExtraction;
+using ScopeWeb.Core.Jobs;
 using ScopeWeb.Core.Simulation;
 
 namespace ScopeWeb.Core.Tests.Classifiers.Catalog;
@@ -72,7 +73,7 @@ public class CatalogScoringJobTests
         var sparse = SourceBuilder.Make(12.5, -3.25, "Constant", points: 12);
         await c.Writer.WriteAsync([.. sources, sparse], ExistingSourcePolicy.Reject, atomic: true);
         var featureJob = new CatalogFeatureJob(
-            c.Factory, new FeatureExtractor(), new FeatureJobStatus(), new CatalogSeeding(),
+            c.Factory, new FeatureExtractor(), new FeatureJobStatus(), new CatalogSeeding(), new JobLeases(c.Factory, TimeProvider.System),
             Options.Create(new FeatureJobOptions()), TimeProvider.System, NullLogger<CatalogFeatureJob>.Instance);
         await featureJob.RunOnceAsync(CancellationToken.None);
         return c;
@@ -83,6 +84,7 @@ public class CatalogScoringJobTests
         registry,
         status,
         new CatalogSeeding(),
+        new JobLeases(c.Factory, TimeProvider.System),
         Options.Create(new ScoringJobOptions { BatchSize = 4 }),
         TimeProvider.System,
         NullLogger<CatalogScoringJob>.Instance);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.FeatureExtraction;
+using ScopeWeb.Core.Jobs;
 using ScopeWeb.Core.Simulation;
 
 namespace ScopeWeb.Core.Tests.FeatureExtraction.Catalog;
@@ -16,6 +17,7 @@ public class CatalogFeatureJobTests
         new FeatureExtractor(),
         status,
         new CatalogSeeding(),
+        new JobLeases(c.Factory, TimeProvider.System),
         Options.Create(new FeatureJobOptions { BatchSize = 7 }),
         TimeProvider.System,
         NullLogger<CatalogFeatureJob>.Instance);
