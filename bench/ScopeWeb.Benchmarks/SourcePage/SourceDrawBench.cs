@@ -112,6 +112,9 @@ public static class SourceDrawBench
                     await page.WaitForFunctionAsync("() => window.Blazor && document.querySelectorAll('.source-link').length > 0").ConfigureAwait(false);
                     // The list page loads plotly.js when idle; an astronomer reading the list gives it that time.
                     await page.WaitForFunctionAsync("() => window.Plotly !== undefined", null, new PageWaitForFunctionOptions { Timeout = 60_000 }).ConfigureAwait(false);
+                    // window.Plotly appears when the bundle is parsed, while the browser may still be busy with it; a reader
+                    // looks at the list for longer than this before clicking, so the click is timed on an idle page.
+                    await page.WaitForTimeoutAsync(1500).ConfigureAwait(false);
                     await page.AddScriptTagAsync(new PageAddScriptTagOptions { Content = "window.__lcDrawnAt = undefined;" }).ConfigureAwait(false);
                     var start = await page.EvaluateAsync<double>("() => performance.now()").ConfigureAwait(false);
                     await page.Locator(".source-link").First.ClickAsync().ConfigureAwait(false);
