@@ -50,7 +50,8 @@ public static class ModelFolder
     /// Holds the folder's lock until disposed: exclusive for a writer, shared for a reader (the registry loading it). The
     /// lock is a file in the temporary folder named after the model folder's path, so the model folder itself holds only
     /// models; it is an advisory <c>flock</c>, which .NET takes for <see cref="FileShare.None"/> (exclusive) and for
-    /// read-only opens (shared), across processes on one machine.
+    /// read-only opens (shared), across processes on one machine. Only writers create the file: a folder no writer has
+    /// touched needs no lock to be read, and readers (every test's scratch registry) leave nothing behind.
     /// </summary>
     /// <exception cref="IOException">The lock was not free within a minute.</exception>
     public static IDisposable HoldLock(string directory, bool shared)
@@ -65,8 +66,12 @@ public static class ModelFolder
             try
             {
                 return shared
-                    ? new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite)
+                    ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)
                     : new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (FileNotFoundException) when (shared)
+            {
+                return NoLock.Instance;
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
@@ -395,6 +400,16 @@ public static class ModelFolder
             {
                 return candidate;
             }
+        }
+    }
+
+    /// <summary>The shared lock of a folder no writer has locked yet.</summary>
+    private sealed class NoLock : IDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public void Dispose()
+        {
         }
     }
 
