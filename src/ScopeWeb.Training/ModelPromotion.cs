@@ -1,44 +1,46 @@
 using ScopeWeb.Core.Classifiers;
+using ScopeWeb.Core.Classifiers.Onnx;
 
 namespace ScopeWeb.Training;
 
 /// <summary>
-/// Puts a trained model into the registry folder as the tag's model for its algorithm. The ONNX file goes in under a
-/// versioned name first and the card (<c>&lt;tag&gt;_&lt;algorithm&gt;.json</c>) is swapped in atomically, so the
-/// registry's folder watch never sees a card pointing at a half-written model; older files of that tag and
-/// algorithm are removed afterwards.
+/// Puts a trained model into the registry folder as the tag's model for its algorithm: the card becomes
+/// <c>&lt;tag&gt;_&lt;algorithm&gt;.json</c> and the ONNX file <c>&lt;tag&gt;_&lt;algorithm&gt;.&lt;version&gt;.onnx</c>, through
+/// <see cref="ModelFolder.Install"/> (written beside, checked against the card and its ScopeWeb metadata, then swapped
+/// in), so the registry's folder watch never sees a card naming a half-written or mismatched model and a failed check
+/// leaves the previous model serving. Other cards of that tag and algorithm, and their models, are removed afterwards.
 /// </summary>
 public static class ModelPromotion
 {
     /// <summary>Promotes the card at <paramref name="cardPath"/> (its ONNX file beside it) into <paramref name="registryDirectory"/>; returns the new card path.</summary>
-    /// <exception cref="InvalidDataException">The card or its ONNX file is missing or invalid.</exception>
+    /// <exception cref="InvalidDataException">The card or its ONNX file is missing, invalid or mismatched; the registry is as it was.</exception>
     public static string Promote(string cardPath, string registryDirectory)
     {
         var card = ModelCard.Load(cardPath);
-        var onnxSource = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cardPath))!, card.OnnxFile);
+        var onnxSource = ModelFolder.OnnxPath(cardPath, card);
         if (!File.Exists(onnxSource))
         {
             throw new InvalidDataException($"{cardPath}: field 'onnx_file': {onnxSource} does not exist.");
         }
 
-        Directory.CreateDirectory(registryDirectory);
-        var column = ModelRegistry.ScoreColumn(card);
-        var onnxName = $"{column}.{Sanitize(card.Version)}.onnx";
-        var onnxTarget = Path.Combine(registryDirectory, onnxName);
-        if (!string.Equals(Path.GetFullPath(onnxSource), Path.GetFullPath(onnxTarget), StringComparison.Ordinal))
+        // Checked where it was trained first, so a mismatch is reported against the trained files, not a temporary copy.
+        using (OnnxClassifier.Load(cardPath))
         {
-            File.Copy(onnxSource, onnxTarget + ".tmp", overwrite: true);
-            File.Move(onnxTarget + ".tmp", onnxTarget, overwrite: true);
         }
 
-        var cardTarget = Path.Combine(registryDirectory, column + ".json");
-        (card with { OnnxFile = onnxName }).Save(cardTarget + ".tmp");
-        File.Move(cardTarget + ".tmp", cardTarget, overwrite: true);
+        var column = ModelRegistry.ScoreColumn(card);
+        // The trainers record the identity at export; a model trained before they did gets it here, from its card,
+        // and a model whose recorded identity differs from its card is refused by the check.
+        var metadata = ModelIdentity.Of(card).ToMetadata();
+        var installed = ModelFolder.Install(
+            registryDirectory, card, column + ".json", $"{column}.{Sanitize(card.Version)}.onnx",
+            stream => OnnxMetadata.CopyWithEntries(onnxSource, stream, metadata), onnxSource, replace: true);
 
         // Other cards for the same score column would make the registry refuse one of them; their models go too.
-        foreach (var other in Directory.GetFiles(registryDirectory, "*.json"))
+        var superseded = new List<string>();
+        foreach (var other in Directory.GetFiles(Path.GetDirectoryName(installed.CardPath)!, "*.json"))
         {
-            if (string.Equals(other, cardTarget, StringComparison.Ordinal))
+            if (string.Equals(other, installed.CardPath, StringComparison.Ordinal) || ModelFolder.IsIgnored(other))
             {
                 continue;
             }
@@ -49,6 +51,7 @@ public static class ModelPromotion
                 if (string.Equals(ModelRegistry.ScoreColumn(otherCard), column, StringComparison.Ordinal))
                 {
                     File.Delete(other);
+                    superseded.Add(otherCard.OnnxFile);
                 }
             }
             catch (InvalidDataException)
@@ -57,15 +60,10 @@ public static class ModelPromotion
             }
         }
 
-        foreach (var stale in Directory.GetFiles(registryDirectory, column + ".*.onnx"))
-        {
-            if (!string.Equals(Path.GetFileName(stale), onnxName, StringComparison.Ordinal))
-            {
-                File.Delete(stale);
-            }
-        }
-
-        return cardTarget;
+        // Earlier promotions' files of this column that no card names any more.
+        var stale = Directory.GetFiles(Path.GetDirectoryName(installed.CardPath)!, column + ".*.onnx").Select(Path.GetFileName).OfType<string>();
+        ModelFolder.DeleteUnreferenced(Path.GetDirectoryName(installed.CardPath)!, superseded.Concat(stale));
+        return installed.CardPath;
     }
 
     private static string Sanitize(string version) =>

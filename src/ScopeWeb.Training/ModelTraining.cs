@@ -86,6 +86,8 @@ public static class ModelTraining
         Directory.CreateDirectory(outputDirectory);
         var onnxFile = $"{column}.{version}.onnx";
         var onnxPath = Path.Combine(outputDirectory, onnxFile);
+        // Recorded in the ONNX file so a card can be checked against it wherever the file goes (ModelIdentity).
+        var metadata = new ModelIdentity(parameters.Tag, algorithm, data.FeatureNames, Classes: null).ToMetadata();
 
         IReadOnlyList<TrainingStep> history;
         int bestStep;
@@ -105,7 +107,7 @@ public static class ModelTraining
                 ClassWeights = parameters.WeightPerClass ? DnnClassWeights.FromBalance(data.Train) : DnnClassWeights.Unweighted,
                 Threads = parameters.Threads,
             }, progress, ct);
-            maxDifference = DnnOnnxExport.Export(result, data.Test, onnxPath);
+            maxDifference = DnnOnnxExport.Export(result, data.Test, onnxPath, metadata);
             history = result.Steps;
             bestStep = result.BestEpoch;
         }
@@ -132,7 +134,7 @@ public static class ModelTraining
                 result = GbdtTrainer.Train(both, data.Validation, options with { MaxRounds = result.BestRound, EarlyStoppingRounds = 0 }, null, ct);
             }
 
-            maxDifference = GbdtOnnxExport.Export(result, data.Test, onnxPath);
+            maxDifference = GbdtOnnxExport.Export(result, data.Test, onnxPath, metadata);
             history = result.History;
             bestStep = result.BestRound;
             // LightGBM's own model next to the ONNX, so the trees can be inspected or re-loaded by LightGBM.

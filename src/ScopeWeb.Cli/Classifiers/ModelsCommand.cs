@@ -17,7 +17,11 @@ namespace ScopeWeb.Cli.Classifiers;
 /// <remarks>
 /// An <c>--onnx</c> model is a user's own (a SCoPe Keras model converted by tf2onnx, or one exported by
 /// torch.onnx.export): its inputs are checked by shape against <c>--features</c> and <c>--dmdt</c> with
-/// <see cref="OnnxClassifier.CheckModel"/> before anything is written, then the file is copied into the folder.
+/// <see cref="OnnxClassifier.CheckModel"/> before anything is written, then a copy with the card's
+/// <see cref="ModelIdentity"/> added to its metadata goes into the folder (the user's file is never modified).
+/// Either kind is put in by <see cref="ModelFolder.Install"/>: written beside, checked, swapped, so a failed
+/// <c>--force</c> leaves the previous model serving. <c>scope models stamp</c> records the identity in the ONNX files
+/// of cards made before it existed (<see cref="ModelFolder.Stamp"/>).
 /// </remarks>
 public static partial class ModelsCommand
 {
@@ -31,6 +35,7 @@ public static partial class ModelsCommand
     {
         var command = new Command("models", "Manage classifier models (ONNX files with model cards).");
         command.Subcommands.Add(CreateImport());
+        command.Subcommands.Add(CreateStamp());
         return command;
     }
 
@@ -100,13 +105,58 @@ public static partial class ModelsCommand
                 await parse.InvocationConfiguration.Output.WriteLineAsync($"Wrote model card {cardPath}.").ConfigureAwait(false);
                 return 0;
             }
-            catch (InvalidDataException ex)
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
                 return 1;
             }
         });
         return import;
+    }
+
+    private static Command CreateStamp()
+    {
+        var models = new Option<DirectoryInfo>("--models") { Description = "Model folder whose cards' ONNX files get the ScopeWeb metadata.", Required = true };
+        var stamp = new Command(
+            "stamp",
+            "Record each card's tag, algorithm and feature order in its ONNX file (metadata only: same graph and weights, checked by scoring) "
+            + "where the file has none, so the registry can check the card against it. Trusts the cards: check them first.")
+        {
+            models,
+        };
+        stamp.SetAction(async (parse, ct) =>
+        {
+            var folder = parse.GetValue(models)!;
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (!folder.Exists)
+            {
+                await error.WriteLineAsync($"error: {folder.FullName}: the model folder does not exist.").ConfigureAwait(false);
+                return 1;
+            }
+
+            var failed = 0;
+            var cards = folder.GetFiles("*.json").Where(f => !ModelFolder.IsIgnored(f.Name)).OrderBy(f => f.Name, StringComparer.Ordinal);
+            foreach (var card in cards)
+            {
+                try
+                {
+                    var result = ModelFolder.Stamp(card.FullName);
+                    await output.WriteLineAsync(result.Stamped
+                        ? string.Create(CultureInfo.InvariantCulture,
+                            $"{card.Name}: stamped {Path.GetFileName(result.OnnxPath)} ({result.RowsCompared} probe rows score bit-identically).")
+                        : $"{card.Name}: {Path.GetFileName(result.OnnxPath)} already records the card's metadata.").ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    failed++;
+                    await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                }
+            }
+
+            return failed == 0 ? 0 : 1;
+        });
+        return stamp;
     }
 
     private sealed record ImportRequest(
@@ -139,16 +189,15 @@ public static partial class ModelsCommand
                 $"{source.FullName}: the model's feature_names are {string.Join(",", model.FeatureNames)}; --features must list the same names in the same order, not {string.Join(",", request.Features)}.");
         }
 
-        var (card, cardPath, onnxPath) = PrepareCard(source, ModelAlgorithm.Xgb, request);
-        Directory.CreateDirectory(request.OutputDirectory.FullName);
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [OnnxModelWriter.ModelCardMetadataKey] = card.ToJson() };
-        OnnxModelWriter.Write(OnnxModelWriter.BuildTreeEnsemble(model.Ensemble, metadata), onnxPath);
-        return SaveAndVerify(card, cardPath, onnxPath, removeOnnxOnFailure: true);
+        var (card, baseName) = PrepareCard(source, ModelAlgorithm.Xgb, request);
+        var onnx = OnnxModelWriter.BuildTreeEnsemble(model.Ensemble, ModelIdentity.Of(card).ToMetadata());
+        return ModelFolder.Install(
+            request.OutputDirectory.FullName, card, baseName + ".json", baseName + ".onnx", stream => OnnxModelWriter.Write(onnx, stream), source.FullName, request.Force).CardPath;
     }
 
     /// <summary>
-    /// Checks an ONNX model's inputs and output against --features and --dmdt (nothing is written when they do not
-    /// fit), copies it into the folder and writes its card.
+    /// Checks an ONNX model's inputs and output (and its ScopeWeb metadata, if it has some) against --tag, --features and
+    /// --dmdt (nothing is written when they do not fit), then installs a copy with the metadata added and its card.
     /// </summary>
     private static string ImportOnnx(FileInfo source, ModelAlgorithm algorithm, ImportRequest request)
     {
@@ -158,21 +207,17 @@ public static partial class ModelsCommand
             throw new InvalidDataException("--algorithm must be Dnn or Xgb for an ONNX model.");
         }
 
-        var (card, cardPath, onnxPath) = PrepareCard(source, algorithm, request);
+        var (card, baseName) = PrepareCard(source, algorithm, request);
         OnnxClassifier.CheckModel(card, source.FullName, $"model card for --tag {request.Tag}", "--features");
-        Directory.CreateDirectory(request.OutputDirectory.FullName);
-        // Importing the folder's own file again (e.g. to rewrite its card with --force) must neither copy it onto
-        // itself nor delete it when the card fails.
-        var inPlace = string.Equals(source.FullName, onnxPath, StringComparison.Ordinal);
-        if (!inPlace)
-        {
-            File.Copy(source.FullName, onnxPath, overwrite: true);
-        }
-
-        return SaveAndVerify(card, cardPath, onnxPath, removeOnnxOnFailure: !inPlace);
+        // A copy with the metadata appended; importing the folder's own file again (e.g. to rewrite its card with
+        // --force) reads it while the copy is written beside it under a new name.
+        var metadata = ModelIdentity.Of(card).ToMetadata();
+        return ModelFolder.Install(
+            request.OutputDirectory.FullName, card, baseName + ".json", baseName + ".onnx",
+            stream => OnnxMetadata.CopyWithEntries(source.FullName, stream, metadata), source.FullName, request.Force).CardPath;
     }
 
-    private static (ModelCard Card, string CardPath, string OnnxPath) PrepareCard(FileInfo source, ModelAlgorithm algorithm, ImportRequest request)
+    private static (ModelCard Card, string BaseName) PrepareCard(FileInfo source, ModelAlgorithm algorithm, ImportRequest request)
     {
         if (!TagPattern().IsMatch(request.Tag))
         {
@@ -203,28 +248,7 @@ public static partial class ModelsCommand
             throw new InvalidDataException($"{cardPath} already exists; pass --force to replace it.");
         }
 
-        return (card, cardPath, Path.Combine(request.OutputDirectory.FullName, card.OnnxFile));
-    }
-
-    /// <summary>Writes the card and loads the pair as the registry will, removing what was written when that fails.</summary>
-    private static string SaveAndVerify(ModelCard card, string cardPath, string onnxPath, bool removeOnnxOnFailure)
-    {
-        try
-        {
-            card.Save(cardPath);
-            using var check = OnnxClassifier.Load(cardPath);
-            return cardPath;
-        }
-        catch
-        {
-            File.Delete(cardPath);
-            if (removeOnnxOnFailure)
-            {
-                File.Delete(onnxPath);
-            }
-
-            throw;
-        }
+        return (card, baseName);
     }
 
     private static Dictionary<string, FeatureStats> ReadStats(FileInfo file)

@@ -8,7 +8,8 @@ namespace ScopeWeb.Cli.Classifiers;
 /// <c>scope predict --models DIR --input FEATURES.csv --output PREDS.csv</c>: scores every row of a features CSV (as
 /// <c>scope features</c> writes it) with every model card in DIR and writes SCoPe's inference table
 /// (<see cref="FeatureTableScorer"/>: the id column(s), ra, dec, period, then one <c>&lt;tag&gt;_&lt;algorithm&gt;</c> score
-/// column per model; dmdt models read the <c>dmdt</c> column).
+/// column per model; dmdt models read the <c>dmdt</c> column). Prints, per model, how many rows had missing features
+/// imputed and how, and a warning for each model whose ONNX file could not be checked against its card.
 /// </summary>
 public static class PredictCommand
 {
@@ -61,10 +62,20 @@ public static class PredictCommand
         }
 
         using var lease = registry.Acquire();
+        foreach (var warning in lease.Set.Warnings)
+        {
+            await log.WriteLineAsync($"warning: {warning.File}: {warning.Message}").ConfigureAwait(false);
+        }
+
         var scorer = new FeatureTableScorer(lease.Set.Models);
-        var rows = await scorer.ScoreFileAsync(input.FullName, output.FullName, rowsScored: null, ct).ConfigureAwait(false);
+        var scoring = await scorer.ScoreFileWithSummaryAsync(input.FullName, output.FullName, rowsScored: null, ct).ConfigureAwait(false);
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Scored {rows:N0} rows with {lease.Set.Models.Count} models ({string.Join(", ", scorer.ScoreColumns)}); wrote {output.FullName}.")).ConfigureAwait(false);
+            $"Scored {scoring.Rows:N0} rows with {lease.Set.Models.Count} models ({string.Join(", ", scorer.ScoreColumns)}); wrote {output.FullName}.")).ConfigureAwait(false);
+        foreach (var model in scoring.Imputation)
+        {
+            await log.WriteLineAsync(model.Describe()).ConfigureAwait(false);
+        }
+
         return 0;
     }
 }

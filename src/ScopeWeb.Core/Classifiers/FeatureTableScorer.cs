@@ -6,6 +6,50 @@ using ScopeWeb.Core.Files;
 namespace ScopeWeb.Core.Classifiers;
 
 /// <summary>
+/// For one model of a scored table: how many rows had a missing feature (empty, NaN or ±inf) that the card's imputation
+/// filled, which features were missing most, and how they were filled.
+/// </summary>
+/// <param name="ScoreColumn">The model's score column, e.g. <c>vnv_dnn</c>.</param>
+/// <param name="CardPath">The model's card file.</param>
+/// <param name="Rows">Rows scored.</param>
+/// <param name="RowsImputed">Rows with at least one missing feature.</param>
+/// <param name="MissingByFeature">Rows missing each feature, for the features missing at least once, most missed first.</param>
+/// <param name="Methods">The card's imputation methods of the missing features, in <see cref="ImputationMethod"/> order.</param>
+public sealed record ModelImputationSummary(
+    string ScoreColumn,
+    string CardPath,
+    long Rows,
+    long RowsImputed,
+    IReadOnlyList<KeyValuePair<string, long>> MissingByFeature,
+    IReadOnlyList<ImputationMethod> Methods)
+{
+    /// <summary>
+    /// One line for a person, e.g. <c>vnv_dnn: 12 of 1,000 rows had missing features imputed (median); most often missing:
+    /// period (10 rows)</c>.
+    /// </summary>
+    public string Describe()
+    {
+        var line = string.Create(CultureInfo.InvariantCulture, $"{ScoreColumn}: {RowsImputed:N0} of {Rows:N0} rows had missing features");
+        if (RowsImputed == 0)
+        {
+            return line;
+        }
+
+        var methods = string.Join(", ", Methods.Select(m => m.ToString().ToLowerInvariant()));
+        line += Methods.All(m => m == ImputationMethod.None)
+            ? " left missing (none: the trees send them their learned default way)"
+            : $" imputed ({methods})";
+        var (feature, rows) = MissingByFeature[0];
+        return line + string.Create(CultureInfo.InvariantCulture, $"; most often missing: {feature} ({rows:N0} rows)");
+    }
+}
+
+/// <summary>What <see cref="FeatureTableScorer"/> did with a table: rows scored and, per model, the rows it imputed.</summary>
+/// <param name="Rows">Rows scored.</param>
+/// <param name="Imputation">One summary per model, in score column order.</param>
+public sealed record FeatureTableScoring(long Rows, IReadOnlyList<ModelImputationSummary> Imputation);
+
+/// <summary>
 /// Scores a features table (CSV as <c>scope features</c> writes it, plain or gzip) with a set of models, in batches, and
 /// writes SCoPe's inference table: the id column(s), ra, dec, period (when present), then one
 /// <c>&lt;tag&gt;_&lt;algorithm&gt;</c> score column per model (<c>&lt;tag&gt;_hierarchical_&lt;class&gt;</c> per leaf of a
@@ -57,7 +101,16 @@ public sealed class FeatureTableScorer
     /// <summary>Scores <paramref name="inputPath"/> into <paramref name="outputPath"/> (replaced only when every row is scored).</summary>
     /// <returns>Rows scored.</returns>
     /// <exception cref="InvalidDataException">Bad input; the message names the file, model, row and column.</exception>
-    public async Task<long> ScoreFileAsync(string inputPath, string outputPath, IProgress<long>? rowsScored = null, CancellationToken ct = default)
+    public async Task<long> ScoreFileAsync(string inputPath, string outputPath, IProgress<long>? rowsScored = null, CancellationToken ct = default) =>
+        (await ScoreFileWithSummaryAsync(inputPath, outputPath, rowsScored, ct).ConfigureAwait(false)).Rows;
+
+    /// <summary>
+    /// Scores <paramref name="inputPath"/> into <paramref name="outputPath"/> (replaced only when every row is scored) and
+    /// says, per model, how many rows had missing features imputed and how.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Bad input; the message names the file, model, row and column.</exception>
+    public async Task<FeatureTableScoring> ScoreFileWithSummaryAsync(
+        string inputPath, string outputPath, IProgress<long>? rowsScored = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(inputPath);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
@@ -71,15 +124,15 @@ public sealed class FeatureTableScorer
         var partial = outputPath + ".partial";
         try
         {
-            long rows;
+            FeatureTableScoring scoring;
             await using (var input = DataFile.OpenRead(inputPath))
             await using (var writer = new StreamWriter(partial))
             {
-                rows = await ScoreAsync(input, inputPath, writer, rowsScored, ct).ConfigureAwait(false);
+                scoring = await ScoreWithSummaryAsync(input, inputPath, writer, rowsScored, ct).ConfigureAwait(false);
             }
 
             File.Move(partial, outputPath, overwrite: true);
-            return rows;
+            return scoring;
         }
         finally
         {
@@ -93,7 +146,16 @@ public sealed class FeatureTableScorer
     /// <summary>Scores a features CSV read from <paramref name="input"/> (named <paramref name="inputName"/> in errors) into <paramref name="output"/>.</summary>
     /// <returns>Rows scored.</returns>
     /// <exception cref="InvalidDataException">Bad input; the message names the input, model, row and column.</exception>
-    public async Task<long> ScoreAsync(Stream input, string inputName, TextWriter output, IProgress<long>? rowsScored = null, CancellationToken ct = default)
+    public async Task<long> ScoreAsync(Stream input, string inputName, TextWriter output, IProgress<long>? rowsScored = null, CancellationToken ct = default) =>
+        (await ScoreWithSummaryAsync(input, inputName, output, rowsScored, ct).ConfigureAwait(false)).Rows;
+
+    /// <summary>
+    /// Scores a features CSV read from <paramref name="input"/> (named <paramref name="inputName"/> in errors) into
+    /// <paramref name="output"/> and says, per model, how many rows had missing features imputed and how.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Bad input; the message names the input, model, row and column.</exception>
+    public async Task<FeatureTableScoring> ScoreWithSummaryAsync(
+        Stream input, string inputName, TextWriter output, IProgress<long>? rowsScored = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -133,7 +195,7 @@ public sealed class FeatureTableScorer
         }
 
         await csv.FlushAsync(ct).ConfigureAwait(false);
-        return rows;
+        return new FeatureTableScoring(rows, [.. _models.Select((model, m) => batch.ImputationSummary(model, m, rows))]);
     }
 
     private TableLayout ReadLayout(CsvReader reader, string inputName)
@@ -230,6 +292,10 @@ public sealed class FeatureTableScorer
         private readonly float[][] _scores;
         private readonly int[][] _featureColumns;
 
+        // Per model: rows with a missing feature, and rows missing each feature (card order), over the whole table.
+        private readonly long[] _rowsImputed;
+        private readonly long[][] _missing;
+
         public Batch(IReadOnlyList<LoadedModel> models, TableLayout layout)
         {
             for (var r = 0; r < BatchRows; r++)
@@ -245,6 +311,8 @@ public sealed class FeatureTableScorer
             _outputs = [.. models.Select(m => m.Classifier.IsHierarchical ? m.Classifier.Classes.Count : 1)];
             _scores = [.. _outputs.Select(n => new float[BatchRows * n])];
             _featureColumns = layout.FeatureColumns;
+            _rowsImputed = new long[models.Count];
+            _missing = [.. models.Select(m => new long[m.Classifier.FeatureCount])];
         }
 
         public int Count { get; private set; }
@@ -288,11 +356,25 @@ public sealed class FeatureTableScorer
             {
                 var classifier = models[m].Classifier;
                 var width = classifier.FeatureCount;
+                var missing = _missing[m];
                 for (var r = 0; r < Count; r++)
                 {
+                    var imputed = false;
                     for (var f = 0; f < width; f++)
                     {
-                        _raw[f] = _values[r][_featureColumns[m][f]];
+                        var value = _values[r][_featureColumns[m][f]];
+                        _raw[f] = value;
+                        if (!double.IsFinite(value))
+                        {
+                            // What FeaturePreprocessor fills from the card: counted so nobody is told a score is plain when it is not.
+                            missing[f]++;
+                            imputed = true;
+                        }
+                    }
+
+                    if (imputed)
+                    {
+                        _rowsImputed[m]++;
                     }
 
                     classifier.Preprocessor.Prepare(_raw.AsSpan(0, width), _prepared.AsSpan(r * width, width));
@@ -336,5 +418,17 @@ public sealed class FeatureTableScorer
         }
 
         public void Clear() => Count = 0;
+
+        public ModelImputationSummary ImputationSummary(LoadedModel model, int index, long rows)
+        {
+            var names = model.Card.FeatureNames;
+            var missing = _missing[index];
+            var byFeature = Enumerable.Range(0, names.Count).Where(f => missing[f] > 0)
+                .Select(f => new KeyValuePair<string, long>(names[f], missing[f]))
+                .OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).ToList();
+            var methods = byFeature.Select(pair => model.Card.Imputation.TryGetValue(pair.Key, out var i) ? i.Method : ImputationMethod.None)
+                .Distinct().Order().ToList();
+            return new ModelImputationSummary(model.ScoreColumn, model.CardPath, rows, _rowsImputed[index], byFeature, methods);
+        }
     }
 }

@@ -143,7 +143,7 @@ public sealed record ModelCard
     /// <summary>When the model was made, UTC.</summary>
     public required DateTimeOffset CreatedAtUtc { get; init; }
 
-    /// <summary>ONNX file name, relative to the card's folder.</summary>
+    /// <summary>ONNX file name in the card's folder (a plain file name: no directories, no <c>..</c>).</summary>
     public required string OnnxFile { get; init; }
 
     /// <summary>
@@ -327,10 +327,11 @@ public sealed record ModelCard
             Fail("created_at_utc", $"must be UTC (offset +00:00 or Z), not {CreatedAtUtc.Offset}.");
         }
 
-        if (string.IsNullOrWhiteSpace(OnnxFile) || Path.IsPathRooted(OnnxFile)
-            || !OnnxFile.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        // The registry serves only what is in its folder: a path out of it (absolute, '..', a subfolder the folder watch
+        // does not see) could score with a model nobody put there.
+        if (!ModelFolder.IsPlainFileName(OnnxFile))
         {
-            Fail("onnx_file", $"must be a relative path ending in .onnx, not '{OnnxFile}'.");
+            Fail("onnx_file", $"{ModelFolder.OnnxFileRule}, not '{OnnxFile}'.");
         }
 
         ValidateTaxonomy(Fail);

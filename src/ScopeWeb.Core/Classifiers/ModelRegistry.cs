@@ -20,6 +20,11 @@ public sealed record LoadedModel(string CardPath, ModelCard Card, OnnxClassifier
 /// <param name="Message">What is wrong.</param>
 public sealed record ModelLoadError(string File, string Message);
 
+/// <summary>A card that loaded and serves, with something its user should know (e.g. an ONNX file without ScopeWeb metadata).</summary>
+/// <param name="File">Full path of the card file.</param>
+/// <param name="Message">What could not be checked, and what to do about it.</param>
+public sealed record ModelLoadWarning(string File, string Message);
+
 /// <summary>
 /// An immutable snapshot of the registry: the models that loaded and the per-file errors. Its ONNX sessions are
 /// disposed once the registry has replaced it and every <see cref="ModelSetLease"/> on it has been released.
@@ -29,10 +34,11 @@ public sealed class ModelSet
     // One reference belongs to the registry while the set is current; each lease adds one.
     private int _references = 1;
 
-    internal ModelSet(IReadOnlyList<LoadedModel> models, IReadOnlyList<ModelLoadError> errors)
+    internal ModelSet(IReadOnlyList<LoadedModel> models, IReadOnlyList<ModelLoadError> errors, IReadOnlyList<ModelLoadWarning>? warnings = null)
     {
         Models = models;
         Errors = errors;
+        Warnings = warnings ?? [];
     }
 
     /// <summary>Loaded models, ordered by score column.</summary>
@@ -40,6 +46,12 @@ public sealed class ModelSet
 
     /// <summary>Card files that failed to load, ordered by file name.</summary>
     public IReadOnlyList<ModelLoadError> Errors { get; }
+
+    /// <summary>
+    /// Loaded models that could only be partly checked (their ONNX file records no ScopeWeb metadata), ordered by file name.
+    /// They serve; the warning says what was not checked.
+    /// </summary>
+    public IReadOnlyList<ModelLoadWarning> Warnings { get; }
 
     internal bool TryAddReference()
     {
@@ -104,9 +116,11 @@ public sealed class ModelRegistryOptions
 
 /// <summary>
 /// The classifiers in a folder: one <see cref="OnnxClassifier"/> per model card (<c>*.json</c>, whose <c>onnx_file</c>
-/// is relative to the card). A bad card is reported in <see cref="ModelSet.Errors"/> and does not stop the others.
-/// With watching on, changes in the folder reload the set after a short debounce; readers always see a complete
-/// snapshot (<see cref="Current"/>), and the old sessions are disposed once no lease holds them.
+/// is a file in the same folder). A bad card, or one that does not match the ONNX file it names, is reported in
+/// <see cref="ModelSet.Errors"/> and does not stop the others; a model whose ONNX file records no ScopeWeb metadata
+/// serves with a <see cref="ModelSet.Warnings"/> entry. With watching on, changes in the folder reload the set after a
+/// short debounce (writers' temporary files, <see cref="ModelFolder.IsIgnored"/>, are neither loaded nor reloaded for);
+/// readers always see a complete snapshot (<see cref="Current"/>), and the old sessions are disposed once no lease holds them.
 /// </summary>
 public sealed partial class ModelRegistry : IDisposable
 {
@@ -163,6 +177,9 @@ public sealed partial class ModelRegistry : IDisposable
     /// <summary>The load errors of the current snapshot.</summary>
     public IReadOnlyList<ModelLoadError> Errors => Current.Errors;
 
+    /// <summary>The load warnings of the current snapshot.</summary>
+    public IReadOnlyList<ModelLoadWarning> Warnings => Current.Warnings;
+
     /// <summary>Raised after every reload with the new snapshot (on the reloading thread).</summary>
     public event EventHandler<ModelSet>? Changed;
 
@@ -214,6 +231,11 @@ public sealed partial class ModelRegistry : IDisposable
             LogLoadError(_logger, error.File, error.Message);
         }
 
+        foreach (var warning in next.Warnings)
+        {
+            LogLoadWarning(_logger, warning.File, warning.Message);
+        }
+
         Changed?.Invoke(this, next);
         return next;
     }
@@ -240,17 +262,36 @@ public sealed partial class ModelRegistry : IDisposable
     {
         var models = new List<LoadedModel>();
         var errors = new List<ModelLoadError>();
+        var warnings = new List<ModelLoadWarning>();
         if (!System.IO.Directory.Exists(Directory))
         {
             errors.Add(new ModelLoadError(Directory, "the model folder does not exist."));
             return new ModelSet(models, errors);
         }
 
+        // Shared with other readers, exclusive of writers (ModelFolder.Install): a card read here still names its model
+        // when the model is opened a moment later.
+        IDisposable? folderLock = null;
+        try
+        {
+            folderLock = ModelFolder.HoldLock(Directory, shared: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogLockUnavailable(_logger, Directory, ex);
+        }
+
+        using var heldLock = folderLock;
         var cards = System.IO.Directory.GetFiles(Directory, "*.json", SearchOption.TopDirectoryOnly);
         Array.Sort(cards, StringComparer.Ordinal);
         var byColumn = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var cardPath in cards)
         {
+            if (ModelFolder.IsIgnored(cardPath))
+            {
+                continue;
+            }
+
             OnnxClassifier classifier;
             try
             {
@@ -275,13 +316,27 @@ public sealed partial class ModelRegistry : IDisposable
 
             byColumn.Add(column, cardPath);
             models.Add(new LoadedModel(cardPath, classifier.Card, classifier));
+            if (classifier.Notice is { } notice)
+            {
+                warnings.Add(new ModelLoadWarning(cardPath, notice));
+            }
         }
 
         models.Sort((a, b) => string.CompareOrdinal(a.ScoreColumn, b.ScoreColumn));
-        return new ModelSet(models, errors);
+        return new ModelSet(models, errors, warnings);
     }
 
-    private void OnFolderChanged(object sender, FileSystemEventArgs e) => ScheduleReload();
+    private void OnFolderChanged(object sender, FileSystemEventArgs e)
+    {
+        // A writer's temporary files change nothing the registry loads; the rename that puts one in place does.
+        var ignored = e is RenamedEventArgs renamed
+            ? ModelFolder.IsIgnored(renamed.Name ?? "") && ModelFolder.IsIgnored(renamed.OldName ?? "")
+            : ModelFolder.IsIgnored(e.Name ?? "");
+        if (!ignored)
+        {
+            ScheduleReload();
+        }
+    }
 
     private void OnWatcherError(object sender, ErrorEventArgs e)
     {
@@ -325,6 +380,12 @@ public sealed partial class ModelRegistry : IDisposable
 
     [LoggerMessage(LogLevel.Warning, "Model card {File} not loaded: {Message}")]
     private static partial void LogLoadError(ILogger logger, string file, string message);
+
+    [LoggerMessage(LogLevel.Warning, "Model card {File} loaded, partly checked: {Message}")]
+    private static partial void LogLoadWarning(ILogger logger, string file, string message);
+
+    [LoggerMessage(LogLevel.Warning, "Model folder {Directory}: loading without its lock")]
+    private static partial void LogLockUnavailable(ILogger logger, string directory, Exception ex);
 
     [LoggerMessage(LogLevel.Error, "Reloading model folder {Directory} failed; keeping the current models")]
     private static partial void LogReloadFailed(ILogger logger, string directory, Exception ex);

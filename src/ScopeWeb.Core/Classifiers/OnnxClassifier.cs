@@ -49,9 +49,10 @@ public sealed class OnnxClassifier : IDisposable
     // tensor's native buffer, and a steady stream of equal batches (or of single sources) allocates nothing.
     private readonly ThreadLocal<InputTensors> _inputs = new(() => new InputTensors(), trackAllValues: true);
 
-    private OnnxClassifier(ModelCard card, InferenceSession session, Signature signature)
+    private OnnxClassifier(ModelCard card, InferenceSession session, Signature signature, string? notice)
     {
         Card = card;
+        Notice = notice;
         _session = session;
         _inputNames = signature.DmdtInput is { } dmdt ? [signature.FeaturesInput, dmdt] : [signature.FeaturesInput];
         _outputNames = [signature.Output];
@@ -64,6 +65,15 @@ public sealed class OnnxClassifier : IDisposable
 
     /// <summary>The card's imputation and scaling.</summary>
     public FeaturePreprocessor Preprocessor { get; }
+
+    /// <summary>
+    /// Whether the ONNX file records what it was made for (<see cref="ModelIdentity"/>) and the card agrees with it.
+    /// False for a model made elsewhere (tf2onnx, torch.onnx.export) or by an older ScopeWeb: it is scored, with <see cref="Notice"/>.
+    /// </summary>
+    public bool IsVerified => Notice is null;
+
+    /// <summary>Why the card could only be partly checked against its model (null when <see cref="IsVerified"/>).</summary>
+    public string? Notice { get; }
 
     /// <summary>Whether the model also takes a dmdt image per row (the card's <c>uses_dmdt</c>).</summary>
     public bool UsesDmdt => Card.UsesDmdt;
@@ -84,18 +94,26 @@ public sealed class OnnxClassifier : IDisposable
     /// Loads a card and its ONNX file (<c>onnx_file</c>, relative to the card's folder). By default ONNX Runtime uses one
     /// intra-op thread per call, so concurrent callers share the cores rather than oversubscribing them.
     /// </summary>
-    /// <exception cref="InvalidDataException">The card is invalid, or the ONNX file does not match it.</exception>
+    /// <remarks>
+    /// The ONNX file must be in the card's folder (<see cref="ModelFolder.OnnxPath"/>). When it records its identity
+    /// (<see cref="ModelIdentity"/>: tag, algorithm, feature order, classes), the card must agree with it; when it records
+    /// none, it loads with a <see cref="Notice"/> (see docs/architecture.md, "Model registry").
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The card is invalid, or the ONNX file does not match it (the message names both and the first difference).</exception>
     public static OnnxClassifier Load(string cardPath, SessionOptions? options = null)
     {
         var card = ModelCard.Load(cardPath);
-        var onnxPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cardPath)) ?? ".", card.OnnxFile);
-        return Create(card, onnxPath, cardPath, options);
+        return Create(card, ModelFolder.OnnxPath(cardPath, card), cardPath, options);
     }
 
     /// <summary>Opens <paramref name="onnxPath"/> for an already loaded card.</summary>
     /// <exception cref="InvalidDataException">The ONNX file does not match the card.</exception>
     public static OnnxClassifier Create(ModelCard card, string onnxPath, string cardSource, SessionOptions? options = null) =>
-        Open(card, onnxPath, cardSource, $"{cardSource} (feature_names)", options);
+        Open(card, onnxPath, onnxPath, cardSource, $"{cardSource} (feature_names)", options);
+
+    /// <summary>As <see cref="Create(ModelCard, string, string, SessionOptions?)"/>, naming the model <paramref name="onnxLabel"/> in messages (for a file under a temporary name).</summary>
+    internal static OnnxClassifier CreateNamed(ModelCard card, string onnxPath, string cardSource, string onnxLabel) =>
+        Open(card, onnxPath, onnxLabel, cardSource, $"{cardSource} (feature_names)", options: null);
 
     /// <summary>
     /// Checks that <paramref name="onnxPath"/> can be scored with <paramref name="card"/> (the same checks as
@@ -105,7 +123,7 @@ public sealed class OnnxClassifier : IDisposable
     /// <exception cref="InvalidDataException">The card is invalid or the model's inputs or output do not fit it.</exception>
     public static void CheckModel(ModelCard card, string onnxPath, string cardSource, string featureSource)
     {
-        using var classifier = Open(card, onnxPath, cardSource, featureSource, options: null);
+        using var classifier = Open(card, onnxPath, onnxPath, cardSource, featureSource, options: null);
     }
 
     /// <summary>
@@ -388,13 +406,13 @@ public sealed class OnnxClassifier : IDisposable
         }
     }
 
-    private static OnnxClassifier Open(ModelCard card, string onnxPath, string cardSource, string featureSource, SessionOptions? options)
+    private static OnnxClassifier Open(ModelCard card, string onnxPath, string onnxLabel, string cardSource, string featureSource, SessionOptions? options)
     {
         ArgumentNullException.ThrowIfNull(card);
         card.Validate(cardSource);
         if (!File.Exists(onnxPath))
         {
-            throw new InvalidDataException($"{cardSource}: field 'onnx_file': {onnxPath} does not exist.");
+            throw new InvalidDataException($"{cardSource}: field 'onnx_file': {onnxLabel} does not exist.");
         }
 
         InferenceSession session;
@@ -407,16 +425,17 @@ public sealed class OnnxClassifier : IDisposable
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
-            session = OpenSession(onnxPath, defaults);
+            session = OpenSession(onnxPath, onnxLabel, defaults);
         }
         else
         {
-            session = OpenSession(onnxPath, options);
+            session = OpenSession(onnxPath, onnxLabel, options);
         }
 
         try
         {
-            return new OnnxClassifier(card, session, CheckSignature(session, card, onnxPath, featureSource));
+            var notice = CheckIdentity(session, card, onnxLabel, cardSource);
+            return new OnnxClassifier(card, session, CheckSignature(session, card, onnxLabel, featureSource), notice);
         }
         catch
         {
@@ -425,7 +444,7 @@ public sealed class OnnxClassifier : IDisposable
         }
     }
 
-    private static InferenceSession OpenSession(string onnxPath, SessionOptions options)
+    private static InferenceSession OpenSession(string onnxPath, string onnxLabel, SessionOptions options)
     {
         try
         {
@@ -433,8 +452,31 @@ public sealed class OnnxClassifier : IDisposable
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new InvalidDataException($"{onnxPath}: ONNX Runtime cannot load the model: {ex.Message}", ex);
+            throw new InvalidDataException($"{onnxLabel}: ONNX Runtime cannot load the model: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Refuses a card whose tag, algorithm, feature order or classes differ from what the ONNX file records; returns a
+    /// notice when the file records nothing (made elsewhere or by an older ScopeWeb), which is accepted: refusing it
+    /// would refuse every model converted by tf2onnx or torch.onnx.export, whose input width is still checked.
+    /// </summary>
+    private static string? CheckIdentity(InferenceSession session, ModelCard card, string onnxLabel, string cardSource)
+    {
+        var recorded = ModelIdentity.FromMetadata(session.ModelMetadata.CustomMetadataMap, onnxLabel);
+        if (recorded is null)
+        {
+            return $"{onnxLabel} carries no ScopeWeb metadata ({ModelIdentity.TagKey}, {ModelIdentity.FeaturesKey}): its input width was checked "
+                + "against the card, but not its feature order or tag. Import it with `scope models import --onnx`, or, once the card is known to be "
+                + "right, record the card's in it with `scope models stamp`.";
+        }
+
+        if (ModelIdentity.Of(card).FirstDifferenceFrom(recorded) is { } difference)
+        {
+            throw new InvalidDataException($"{cardSource}: the card does not match {onnxLabel}: {difference}. The model is not loaded.");
+        }
+
+        return null;
     }
 
     /// <summary>Which model input gets what, and which output is the score.</summary>

@@ -22,7 +22,7 @@ public static class DnnOnnxExport
     /// <param name="result">The trained network.</param>
     /// <param name="check">Rows to compare on (e.g. the validation or test split); must fit the network's branches.</param>
     /// <param name="onnxPath">Where to write the model. On a mismatch the file is deleted.</param>
-    /// <param name="metadata">Optional ONNX metadata properties (e.g. the model card).</param>
+    /// <param name="metadata">ONNX metadata properties, e.g. the model's <see cref="Core.Classifiers.ModelIdentity.ToMetadata"/>.</param>
     /// <exception cref="InvalidDataException">ONNX Runtime and torch differ by more than <see cref="Tolerance"/> (the message names the row).</exception>
     public static double Export(DnnTrainingResult result, TrainingSplit check, string onnxPath, IReadOnlyDictionary<string, string>? metadata = null)
     {

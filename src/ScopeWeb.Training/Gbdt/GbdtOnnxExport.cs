@@ -19,7 +19,7 @@ public static class GbdtOnnxExport
     /// <param name="result"></param>
     /// <param name="check"></param>
     /// <param name="onnxPath"></param>
-    /// <param name="metadata">Optional metadata_props, e.g. the model card JSON.</param>
+    /// <param name="metadata">metadata_props, e.g. the model's <see cref="Core.Classifiers.ModelIdentity.ToMetadata"/>.</param>
     /// <exception cref="InvalidDataException">
     /// The two disagree by more than <see cref="Tolerance"/> on some row (named in the message); the file is deleted.
     /// </exception>

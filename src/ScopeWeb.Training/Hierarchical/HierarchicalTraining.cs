@@ -331,7 +331,7 @@ public static class HierarchicalTraining
 
         Directory.CreateDirectory(outputDirectory);
         var onnxPath = Path.Combine(outputDirectory, card.OnnxFile);
-        var maxDifference = Export(topModels, childModels, models, groups, test, onnxPath);
+        var maxDifference = Export(topModels, childModels, models, groups, test, onnxPath, ModelIdentity.Of(card).ToMetadata());
 
         // Metrics from the ONNX model itself, through the registry's scorer: what will be served.
         MulticlassMetrics validationLeaves, testLeaves, testTop;
@@ -503,9 +503,10 @@ public static class HierarchicalTraining
         IReadOnlyList<HierarchicalBinaryModel> binaries,
         IReadOnlyList<ClassGroup> groups,
         HierarchicalSplit check,
-        string onnxPath)
+        string onnxPath,
+        IReadOnlyDictionary<string, string> metadata)
     {
-        OnnxModelWriter.Write(OnnxModelWriter.BuildHierarchical(topModels, childModels), onnxPath);
+        OnnxModelWriter.Write(OnnxModelWriter.BuildHierarchical(topModels, childModels, metadata), onnxPath);
         try
         {
             var split = check.Binary(_ => false);

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsvHelper;
 using ScopeWeb.Cli.Classifiers;
+using ScopeWeb.Core.Classifiers;
+using ScopeWeb.Core.Classifiers.Onnx;
 using ScopeWeb.Core.FeatureExtraction.Dmdt;
 
 namespace ScopeWeb.Cli.Tests.Classifiers;
@@ -36,7 +38,10 @@ public sealed class OnnxImportTorchTests : IDisposable
         var card = JsonNode.Parse(File.ReadAllText(Path.Combine(Models, "mlp.dnn.json")))!;
         Assert.False((bool)card["uses_dmdt"]!);
         Assert.Equal("mlp.dnn.onnx", (string?)card["onnx_file"]);
-        Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(Path.Combine(Models, "mlp.dnn.onnx")));
+        // The copy is the user's model byte for byte with the card's identity appended to its metadata (the user's file is untouched).
+        var copy = File.ReadAllBytes(Path.Combine(Models, "mlp.dnn.onnx"));
+        var identity = OnnxMetadata.EncodeEntries(ModelIdentity.Of(ModelCard.Load(Path.Combine(Models, "mlp.dnn.json"))).ToMetadata());
+        Assert.Equal([.. File.ReadAllBytes(source), .. identity], copy);
 
         var input = await WriteFeaturesCsvAsync(dmdt: false);
         var predict = await RunAsync("predict", "--models", Models, "--input", input, "--output", Predictions);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.Classifiers;
 using ScopeWeb.Core.Classifiers.Onnx;
+using ScopeWeb.Core.Classifiers.Onnx.Proto;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Jobs;
 using ScopeWeb.Core.Simulation;
@@ -56,7 +57,14 @@ public class HierarchicalCatalogTests
             OnnxModelWriter.BuildMlp([new DenseLayer(2, 1, [0.5f, -0.25f], [0.1f], DenseActivation.Sigmoid)]), registryFolder.File("vnv_dnn.onnx"));
         ClassificationTestFiles.Card(["median", "stetson_j"], ModelAlgorithm.Dnn, ImputationMethod.Zero, "vnv_dnn.onnx").Save(registryFolder.File("vnv_dnn.json"));
         // Leaf scores are stored under the class name, so a second hierarchical model with the same classes is not applied.
-        (ModelCard.Load(registryFolder.File("lc_classifier_hierarchical.json")) with { Tag = "lc_copy" }).Save(registryFolder.File("lc_copy.json"));
+        // It gets its own ONNX file recording its own tag: a card naming another tag's model is refused by the registry.
+        var promotedCard = ModelCard.Load(registryFolder.File("lc_classifier_hierarchical.json"));
+        var copyCard = promotedCard with { Tag = "lc_copy", OnnxFile = "lc_copy.onnx" };
+        var copy = ModelProto.Parser.ParseFrom(File.ReadAllBytes(registryFolder.File(promotedCard.OnnxFile)));
+        copy.MetadataProps.Clear();
+        copy.MetadataProps.AddRange(ModelIdentity.Of(copyCard).ToMetadata().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
+        OnnxModelWriter.Write(copy, registryFolder.File("lc_copy.onnx"));
+        copyCard.Save(registryFolder.File("lc_copy.json"));
         using var registry = new ModelRegistry(registryFolder.Path, watch: false);
         Assert.Equal(["lc_classifier_hierarchical", "lc_copy_hierarchical", "vnv_dnn"], registry.Models.Select(m => m.ScoreColumn));
         var status = new ScoringJobStatus();

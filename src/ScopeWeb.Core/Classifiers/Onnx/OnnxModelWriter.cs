@@ -368,6 +368,13 @@ public static class OnnxModelWriter
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>Serialises a model to a stream (e.g. a <see cref="ModelFolder.Install"/> writer's temporary file).</summary>
+    public static void Write(ModelProto model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.WriteTo(stream);
+    }
+
     /// <summary>Gemm (transB = 1) with the torch-named initializers, optionally followed by Relu; returns the output name.</summary>
     private static string AddLinear(GraphProto graph, string layer, string input, LinearWeights weights, int inputs, int outputs, bool relu)
     {
