@@ -112,7 +112,6 @@ public sealed partial class CatalogScoringJob(
         }
 
         notices.AddRange(set.Errors.Select(e => $"{Path.GetFileName(e.File)} not loaded: {e.Message}"));
-        notices.AddRange(set.Warnings.Select(w => $"{Path.GetFileName(w.File)}: {w.Message}"));
         return (usable, notices);
     }
 
