@@ -28,11 +28,16 @@ public sealed class ModelPromoter(TrainingRunStore store, SourceGroups groups, I
     }
 
     /// <summary>Promotes a finished run's model; returns the card path in the registry.</summary>
-    /// <exception cref="InvalidOperationException">The run has not succeeded or its files are gone.</exception>
+    /// <exception cref="InvalidOperationException">The run was not saved, has not succeeded or its files are gone.</exception>
     public async Task<string> PromoteAsync(long runId, CancellationToken ct = default)
     {
         var run = await store.GetAsync(runId, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"No training run {runId}.");
+        if (!run.Saved)
+        {
+            throw new InvalidOperationException(NotSavedMessage(runId));
+        }
+
         if (run.State != TrainingRunState.Succeeded || run.CardPath is null)
         {
             throw new InvalidOperationException($"Run {runId} has not produced a model ({run.State}).");
@@ -42,6 +47,10 @@ public sealed class ModelPromoter(TrainingRunStore store, SourceGroups groups, I
         await store.MarkPromotedAsync(runId, ct).ConfigureAwait(false);
         return promoted;
     }
+
+    /// <summary>Why a run that did not keep its model cannot be promoted.</summary>
+    public static string NotSavedMessage(long runId) => string.Create(CultureInfo.InvariantCulture,
+        $"Run {runId} was not saved (scope train without --save): it kept no model to promote. Train it again with --save, or with --promote.");
 
     /// <summary>Promotes a card file (and records its training set) into the registry folder.</summary>
     public async Task<string> PromoteCardAsync(string cardPath, CancellationToken ct = default)

@@ -36,6 +36,13 @@ public sealed record TrainingOutcome(
 public static class ModelTraining
 {
     /// <summary>Trains and writes <c>&lt;tag&gt;_&lt;algorithm&gt;.&lt;version&gt;.{onnx,json}</c> into <paramref name="outputDirectory"/>.</summary>
+    /// <param name="parameters"></param>
+    /// <param name="table"></param>
+    /// <param name="outputDirectory"></param>
+    /// <param name="progress"></param>
+    /// <param name="time"></param>
+    /// <param name="ct"></param>
+    /// <param name="files">Told every file before it is written, so a run that fails later can remove exactly its own.</param>
     /// <exception cref="InvalidDataException">Bad parameters or data (the message says which file, row, column or option).</exception>
     public static TrainingOutcome Train(
         TrainingParameters parameters,
@@ -43,7 +50,8 @@ public static class ModelTraining
         string outputDirectory,
         IProgress<TrainingStep>? progress = null,
         TimeProvider? time = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default,
+        RunFiles? files = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(table);
@@ -88,6 +96,7 @@ public static class ModelTraining
         var onnxPath = Path.Combine(outputDirectory, onnxFile);
         // Recorded in the ONNX file so a card can be checked against it wherever the file goes (ModelIdentity).
         var metadata = new ModelIdentity(parameters.Tag, algorithm, data.FeatureNames, Classes: null).ToMetadata();
+        files?.Add(onnxPath);
 
         IReadOnlyList<TrainingStep> history;
         int bestStep;
@@ -138,7 +147,9 @@ public static class ModelTraining
             history = result.History;
             bestStep = result.BestRound;
             // LightGBM's own model next to the ONNX, so the trees can be inspected or re-loaded by LightGBM.
-            File.WriteAllText(Path.ChangeExtension(onnxPath, ".lgbm.txt"), result.NativeModelText);
+            var modelTextPath = Path.ChangeExtension(onnxPath, ".lgbm.txt");
+            files?.Add(modelTextPath);
+            File.WriteAllText(modelTextPath, result.NativeModelText);
         }
 
         ct.ThrowIfCancellationRequested();
@@ -194,6 +205,7 @@ public static class ModelTraining
         summary["seed"] = parameters.Seed;
         card = card with { Metrics = summary };
         var cardPath = Path.Combine(outputDirectory, $"{column}.{version}.json");
+        files?.Add(cardPath);
         card.Save(cardPath);
         return new TrainingOutcome(card, cardPath, onnxPath, metrics, history, maxDifference, data, clock.Elapsed);
     }

@@ -10,10 +10,15 @@ namespace ScopeWeb.Cli.Training;
 /// <c>scope train</c>: SCoPe's <c>./scope.py train</c> with its option spellings (<c>--tag=vnv --path_dataset=…
 /// --batch_size=64 --epochs=100 --scale_features=min_max --patience=30 --random_state=42 --conv_branch=true --save
 /// --threshold=0.7 --verbose=1 --gpu=1</c>; hyphenated spellings work too), plus <c>--algorithm dnn|xgb</c>,
-/// <c>--label</c>, <c>--features</c> and <c>--output-dir</c>. Every run is recorded in the run history.
+/// <c>--label</c>, <c>--features</c> and <c>--output-dir</c>. Every run is recorded in the run history, owned by this
+/// process while it trains (a heartbeat; the training page can cancel it: exit code <see cref="CancelledExitCode"/>);
+/// without <c>--save</c> it is recorded as not saved, with nothing to promote.
 /// </summary>
 public static class TrainCommand
 {
+    /// <summary>Exit code of a run cancelled while it trained (as a shell reports Ctrl+C).</summary>
+    public const int CancelledExitCode = 130;
+
     public static Command Create()
     {
         var tag = new Option<string>("--tag") { Description = "Classifier tag (SCoPe's, e.g. vnv, rrlyr, ew; or your own with --label).", Required = true };
@@ -129,7 +134,7 @@ public static class TrainCommand
             var table = await lifecycle.LoadTableAsync(parameters.Dataset, ct).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{parameters.Tag} ({parameters.Algorithm}): {table.Rows:N0} rows from {table.SourceName} ({table.DataHash[..Math.Min(19, table.DataHash.Length)]}…), seed {parameters.Seed}")).ConfigureAwait(false);
-            var run = await lifecycle.CreateAsync(parameters, "cli", ct).ConfigureAwait(false);
+            var run = await lifecycle.CreateOwnedAsync(parameters, "cli", saved: save || promote, ct).ConfigureAwait(false);
             var progress = new ConsoleProgress(output, verbose > 0);
             var outcome = await lifecycle.TrainAsync(
                 run.Id, parameters, table, scratch?.FullName ?? outputDir.FullName, progress, "Cancelled from the command line.", ct).ConfigureAwait(false);
@@ -145,9 +150,15 @@ public static class TrainCommand
             await output.WriteLineAsync($"run {run.Id.ToString(CultureInfo.InvariantCulture)} recorded").ConfigureAwait(false);
             return 0;
         }
-        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException)
+        catch (TrainingRunCancelledException ex)
         {
-            // The run (when it was recorded) is failed with this message by the lifecycle.
+            // Cancelled through the catalog (the training page); recorded as cancelled by the lifecycle.
+            await error.WriteLineAsync($"cancelled: run {ex.RunId.ToString(CultureInfo.InvariantCulture)}: {ex.Reason}").ConfigureAwait(false);
+            return CancelledExitCode;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException or TrainingRunRecordingException)
+        {
+            // The run (when it was recorded) is failed with this message by the lifecycle, or was taken over by another process.
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return 1;
         }

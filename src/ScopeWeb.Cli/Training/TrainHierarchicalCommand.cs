@@ -131,7 +131,7 @@ public static class TrainHierarchicalCommand
                 .ConfigureAwait(false);
             var progress = new SynchronousProgress<HierarchicalBinaryModel>(model => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{model.Index}/{model.Count}] {model.Level} {model.Class}: {model.Result.BestRound} rounds, val AUC {model.Result.BestValidationAuc:F4}")));
-            var run = await lifecycle.CreateAsync(options, dataset, "cli", ct).ConfigureAwait(false);
+            var run = await lifecycle.CreateOwnedAsync(options, dataset, "cli", ct).ConfigureAwait(false);
             var outcome = await lifecycle.TrainHierarchicalAsync(run.Id, options, table, outputDir.FullName, progress, "Cancelled from the command line.", ct)
                 .ConfigureAwait(false);
             await output.WriteLineAsync(Report(outcome)).ConfigureAwait(false);
@@ -145,9 +145,15 @@ public static class TrainHierarchicalCommand
             await output.WriteLineAsync($"run {run.Id.ToString(CultureInfo.InvariantCulture)} recorded").ConfigureAwait(false);
             return 0;
         }
-        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException)
+        catch (TrainingRunCancelledException ex)
         {
-            // The run (when it was recorded) is failed with this message by the lifecycle.
+            // Cancelled through the catalog (the training page); recorded as cancelled by the lifecycle.
+            await error.WriteLineAsync($"cancelled: run {ex.RunId.ToString(CultureInfo.InvariantCulture)}: {ex.Reason}").ConfigureAwait(false);
+            return TrainCommand.CancelledExitCode;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException or TrainingRunRecordingException)
+        {
+            // The run (when it was recorded) is failed with this message by the lifecycle, or was taken over by another process.
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return 1;
         }

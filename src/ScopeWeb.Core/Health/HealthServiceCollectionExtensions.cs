@@ -23,5 +23,10 @@ public static class HealthServiceCollectionExtensions
         return builder;
     }
 
-    private static JobProgress? ProgressOf(BackgroundService job) => job is CatalogPollingJob polling ? polling.Progress : null;
+    private static JobProgress? ProgressOf(BackgroundService job) => job switch
+    {
+        CatalogPollingJob polling => polling.Progress,
+        IJobWithProgress reporting => reporting.Progress,
+        _ => null,
+    };
 }

@@ -181,6 +181,13 @@ public static class HierarchicalTraining
     public const double Tolerance = GbdtOnnxExport.Tolerance;
 
     /// <summary>Trains and writes <c>&lt;tag&gt;_hierarchical.&lt;version&gt;.{onnx,json}</c> into <paramref name="outputDirectory"/>.</summary>
+    /// <param name="table"></param>
+    /// <param name="options"></param>
+    /// <param name="outputDirectory"></param>
+    /// <param name="progress"></param>
+    /// <param name="time"></param>
+    /// <param name="ct"></param>
+    /// <param name="files">Told every file before it is written, so a run that fails later can remove exactly its own.</param>
     /// <exception cref="InvalidDataException">Bad options, taxonomy or data (the message names the table, column, group or class).</exception>
     /// <exception cref="OperationCanceledException">Cancelled between boosting rounds.</exception>
     public static HierarchicalOutcome Train(
@@ -189,7 +196,8 @@ public static class HierarchicalTraining
         string outputDirectory,
         IProgress<HierarchicalBinaryModel>? progress = null,
         TimeProvider? time = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default,
+        RunFiles? files = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(options);
@@ -331,6 +339,7 @@ public static class HierarchicalTraining
 
         Directory.CreateDirectory(outputDirectory);
         var onnxPath = Path.Combine(outputDirectory, card.OnnxFile);
+        files?.Add(onnxPath);
         var maxDifference = Export(topModels, childModels, models, groups, test, onnxPath, ModelIdentity.Of(card).ToMetadata());
 
         // Metrics from the ONNX model itself, through the registry's scorer: what will be served.
@@ -362,12 +371,15 @@ public static class HierarchicalTraining
 
         card = card with { Metrics = metrics };
         var cardPath = Path.Combine(outputDirectory, $"{options.Tag}_hierarchical.{version}.json");
+        files?.Add(cardPath);
         card.Save(cardPath);
         if (catalogIds is not null)
         {
             // The catalog ids of the classified pool, so promotion records the training-set group as for binary models.
             var ids = pool.Select(r => (long)catalogIds[r]).Distinct().Order();
-            File.WriteAllLines(ModelPromoter.TrainingSetFile(cardPath), ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+            var idsPath = ModelPromoter.TrainingSetFile(cardPath);
+            files?.Add(idsPath);
+            File.WriteAllLines(idsPath, ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
         }
 
         return new HierarchicalOutcome(

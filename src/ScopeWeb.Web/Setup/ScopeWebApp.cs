@@ -27,6 +27,8 @@ public static class ScopeWebApp
         builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
 
+        // A background job that fails is logged and shown degraded or unhealthy on /healthz; it never stops the app.
+        builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.AddCatalog();
         builder.AddLightCurveImport();
         builder.AddFeatureExtraction();

@@ -83,7 +83,8 @@ public partial class CatalogProcessesTests
         {
             using var victim = ScopeProcess.Start(folder.Path, "simulate", "--count", "400", "--append", "--data-dir", data);
             await Task.Delay(after);
-            victim.KillHard();
+            victim.Kill();
+            await victim.WaitForExitAsync();
         }
 
         using var next = ScopeProcess.Start(folder.Path, "simulate", "--count", "2", "--append", "--data-dir", data);

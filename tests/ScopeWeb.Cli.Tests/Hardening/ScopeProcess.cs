@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace ScopeWeb.Cli.Tests.Hardening;
 
 /// <summary>
-/// The built <c>scope</c> binary (copied beside the tests) as a real child process: for what only separate processes show
-/// (two processes on one catalog, a process killed with -9).
+/// The built <c>scope</c> CLI (scope.dll beside the tests) as a real child process, its output captured: for what only
+/// separate processes show (two processes on one catalog, a process killed with -9, a stopped process).
 /// </summary>
 internal sealed class ScopeProcess : IDisposable
 {
@@ -13,12 +14,13 @@ internal sealed class ScopeProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _error = new();
 
-    private ScopeProcess(Process process)
-    {
-        _process = process;
-    }
+    private ScopeProcess(Process process) => _process = process;
 
-    public static string Binary => Path.Combine(AppContext.BaseDirectory, "scope");
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     public string Output
     {
@@ -42,48 +44,57 @@ internal sealed class ScopeProcess : IDisposable
         }
     }
 
-    public static ScopeProcess Start(string workingDirectory, params string[] args)
+    public static ScopeProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(Path.GetTempPath(), environment, args);
+
+    public static ScopeProcess Start(string workingDirectory, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string>(StringComparer.Ordinal), args);
+
+    private static ScopeProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
-        var info = new ProcessStartInfo(Binary)
+        var start = new ProcessStartInfo(DotnetHost())
         {
-            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
         };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "scope.dll"));
         foreach (var arg in args)
         {
-            info.ArgumentList.Add(arg);
+            start.ArgumentList.Add(arg);
         }
 
-        // A console logger that does not colour or buffer, so the test reads what a user would see.
-        info.Environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false";
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var scope = new ScopeProcess(process);
-        process.OutputDataReceived += (_, e) =>
+        foreach (var (name, value) in environment)
         {
-            if (e.Data is not null)
-            {
-                lock (scope._output)
-                {
-                    scope._output.AppendLine(e.Data);
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (scope._error)
-                {
-                    scope._error.AppendLine(e.Data);
-                }
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return scope;
+            start.Environment[name] = value;
+        }
+
+        var child = new ScopeProcess(new Process { StartInfo = start });
+        child._process.OutputDataReceived += (_, e) => Append(child._output, e.Data);
+        child._process.ErrorDataReceived += (_, e) => Append(child._error, e.Data);
+        child._process.Start();
+        child._process.BeginOutputReadLine();
+        child._process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>kill -9.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>Sends a signal by name (STOP, CONT) with kill(1).</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>Waits for the exit; a process still running after <paramref name="timeout"/> is killed and the test fails with its output.</summary>
@@ -97,7 +108,7 @@ internal sealed class ScopeProcess : IDisposable
         catch (OperationCanceledException)
         {
             _process.Kill(entireProcessTree: true);
-            Assert.Fail($"scope did not finish within {timeout.TotalSeconds:F0} s.\nstdout:\n{Output}\nstderr:\n{Error}");
+            Assert.Fail($"scope did not finish within {timeout.TotalSeconds:F0} s.\n{Describe()}");
         }
 
         // The asynchronous readers finish after the exit; this drains them.
@@ -105,23 +116,47 @@ internal sealed class ScopeProcess : IDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>kill -9: no shutdown code runs.</summary>
-    public void KillHard()
-    {
-        if (!_process.HasExited)
-        {
-            Process.Start("kill", ["-9", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-            _process.WaitForExit();
-        }
-    }
+    public string Describe() => $"scope (pid {Id}) output:\n{Output}\nerrors:\n{Error}";
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        try
         {
-            _process.Kill(entireProcessTree: true);
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already gone.
         }
 
         _process.Dispose();
+    }
+
+    private static void Append(StringBuilder text, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (text)
+        {
+            text.AppendLine(line);
+        }
+    }
+
+    /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH), else the one on PATH.</summary>
+    private static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
+        {
+            return host;
+        }
+
+        return Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 }

@@ -62,6 +62,35 @@ public class TrainingPageTests : ScopeBunitContext
     }
 
     [Fact]
+    public async Task An_unsaved_run_says_not_saved_without_a_promote_button_and_a_cancel_asked_elsewhere_shows_cancelling()
+    {
+        var store = Services.GetRequiredService<TrainingRunStore>();
+        var unsaved = await store.CreateAsync(new TrainingParameters { Tag = "ew", Algorithm = "xgb" }, "cli", owner: null, saved: false);
+        var elsewhere = await store.CreateAsync(new TrainingParameters { Tag = "vnv", Algorithm = "dnn" }, "cli");
+        Assert.True(await store.ClaimAsync(elsewhere.Id, new TrainingRunOwner("another-host", 4242)));
+        Assert.True(await store.RequestCancelAsync(elsewhere.Id));
+        await using (var db = Catalog.Factory.CreateDbContext())
+        {
+            var finished = await db.TrainingRuns.SingleAsync(r => r.Id == unsaved.Id);
+            finished.State = TrainingRunState.Succeeded;
+            finished.StartedAtUtc = DateTime.UtcNow.AddSeconds(-5);
+            finished.FinishedAtUtc = DateTime.UtcNow;
+            await db.SaveChangesAsync();
+        }
+
+        var cut = Render<TrainingPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".run-row").Count));
+
+        var row = cut.Find($"#run-{unsaved.Id}");
+        Assert.Equal("not saved", row.QuerySelector(".not-saved")!.TextContent.Trim());
+        Assert.Empty(cut.FindAll(".promote-run"));
+        Assert.Equal("cancelling", cut.Find($"#run-{elsewhere.Id} .run-state").TextContent.Trim());
+
+        await cut.Find($"#run-{elsewhere.Id}").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.Contains("trained by process another-host/4242", cut.Find("#run-owner").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Bad_parameters_are_listed_and_nothing_is_queued()
     {
         var form = new TrainingForm { Tags = [], Epochs = 0 };

@@ -215,10 +215,16 @@ public sealed partial class TrainingPage
 
     private static string StateText(TrainingRun run) => run.State switch
     {
+        TrainingRunState.Running when run.CancelRequestedAtUtc is not null => "cancelling",
         TrainingRunState.Succeeded when run.FinishedAtUtc is { } f && run.StartedAtUtc is { } s =>
             string.Create(CultureInfo.InvariantCulture, $"succeeded in {(f - s).TotalSeconds:F0} s"),
         _ => run.State.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>Which process trains (or trained) the run and its last heartbeat.</summary>
+    private static string? OwnerText(TrainingRun run) => run.OwnerHost is { } host && run.OwnerProcessId is { } pid
+        ? string.Create(CultureInfo.InvariantCulture, $"trained by process {host}/{pid}{(run.HeartbeatUtc is { } beat ? $", last heartbeat {beat:yyyy-MM-dd HH:mm:ss} UTC" : "")}")
+        : null;
 
     private static Color StateColor(TrainingRunState state) => state switch
     {
