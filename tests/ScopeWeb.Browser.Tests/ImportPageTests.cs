@@ -5,7 +5,10 @@ using Xunit.Abstractions;
 
 namespace ScopeWeb.Browser.Tests;
 
-/// <summary>Uploading light curves from the browser: a good file lands in the catalog, a bad row imports nothing.</summary>
+/// <summary>
+/// Uploading light curves from the browser: a good file lands in the catalog; a bad row or a damaged gzip imports nothing
+/// and the page says why; repeated rows are counted in the summary.
+/// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ImportPageTests(AppFixture app, ITestOutputHelper output)
 {
@@ -94,5 +97,41 @@ public sealed class ImportPageTests(AppFixture app, ITestOutputHelper output)
 
         await page.GotoAsync(app.BaseUrl + "/sources/ZTF21badrow");
         await page.Locator("#source-not-found").WaitForAsync();
+    }
+
+    [SkippableFact]
+    public async Task A_gzip_cut_short_imports_nothing_and_the_page_names_the_file()
+    {
+        Skip.IfNot(AppFixture.HasChromium, "Debian chromium is not installed (/usr/bin/chromium); scripts/test.sh installs it.");
+        var page = await OpenImportPageAsync();
+        var text = GoodCsv("ZTF21cutshort");
+        var path = Path.Combine(Directory.CreateTempSubdirectory("scopeweb-upload-").FullName, "cut.csv.gz");
+        await File.WriteAllBytesAsync(path, HostileLightCurveFiles.GzipCutAfter(text[..^3], text[^3..]));
+
+        await ChooseAsync(page, path);
+        await page.Locator("#import-button").ClickAsync();
+
+        await page.Locator("#import-error").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        var error = await page.Locator("#import-error").InnerTextAsync();
+        Assert.Contains("Nothing was imported. cut.csv.gz: the gzip data is truncated", error, StringComparison.Ordinal);
+        await page.GotoAsync(app.BaseUrl + "/sources/ZTF21cutshort");
+        await page.Locator("#source-not-found").WaitForAsync();
+    }
+
+    [SkippableFact]
+    public async Task Repeated_rows_are_counted_per_file_in_the_summary()
+    {
+        Skip.IfNot(AppFixture.HasChromium, "Debian chromium is not installed (/usr/bin/chromium); scripts/test.sh installs it.");
+        var page = await OpenImportPageAsync();
+        var csv = GoodCsv("ZTF21repeats") + "ZTF21repeats,59000.00000,1,17.2500,0.03,0\n";
+
+        await ChooseAsync(page, WriteCsv("repeats.csv", csv));
+        await page.Locator("#import-button").ClickAsync();
+
+        await page.Locator("#import-summary").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        Assert.Contains(
+            "Duplicates: 0 exact repeats collapsed; 1 conflicting rows (same object, band and time, different mag or error) kept.",
+            await page.Locator("#import-summary").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("repeats.csv: 0 exact (collapsed), 1 conflicting (kept)", await page.Locator("#import-duplicates-by-file").InnerTextAsync(), StringComparison.Ordinal);
     }
 }

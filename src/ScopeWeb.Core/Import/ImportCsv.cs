@@ -37,12 +37,14 @@ internal sealed class ImportCsv : IDisposable
     /// <summary>The current data row, 1-based, the header not counted.</summary>
     public long RowNumber => _reader.RowNumber;
 
-    public static ImportCsv Open(ImportFile file)
+    /// <param name="file">The file to read.</param>
+    /// <param name="budget">The import's allowance of CSV text, shared by its files; every byte read counts against it.</param>
+    public static ImportCsv Open(ImportFile file, ImportTextBudget budget)
     {
         Stream stream;
         try
         {
-            stream = DataFile.OpenRead(file.Path);
+            stream = DataFile.OpenRead(file.Path, file.Name);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -52,6 +54,7 @@ internal sealed class ImportCsv : IDisposable
         CsvReader? reader = null;
         try
         {
+            stream = budget.Meter(stream, file.Name);
             reader = CsvReader.Create(stream, Options, false);
             reader.ReadHeader();
             var headers = reader.Headers;
@@ -61,6 +64,12 @@ internal sealed class ImportCsv : IDisposable
             }
 
             return new ImportCsv(file.Name, reader, ImportColumns.Resolve(headers));
+        }
+        catch (InvalidDataException ex) when (DataFile.Damage(ex) is { } damage)
+        {
+            reader?.Dispose();
+            stream.Dispose();
+            throw new ImportException(file.Name, null, null, null, damage, ex);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or CsvFormatException)
         {
@@ -97,6 +106,11 @@ internal sealed class ImportCsv : IDisposable
         try
         {
             more = _reader.Read();
+        }
+        catch (InvalidDataException ex) when (DataFile.Damage(ex) is { } damage)
+        {
+            // Damage to the whole file (gzip cut short, a bad trailer): not the fault of the row being read.
+            throw new ImportException(FileName, null, null, null, damage, ex);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or CsvFormatException)
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ScopeWeb.Core.Import;
 
 /// <summary>
@@ -42,6 +44,9 @@ public sealed record ImportResult(
     TimeSpan ParseElapsed,
     TimeSpan Elapsed)
 {
+    /// <summary>Rows repeating an (object, band, time): exact repeats collapsed, conflicting ones handled by the policy.</summary>
+    public DuplicateCounts Duplicates { get; init; } = DuplicateCounts.None;
+
     public int SourcesWritten => SourcesCreated + SourcesUpdated;
 
     /// <summary>Points imported per second of the whole import (parse and write).</summary>
@@ -59,6 +64,7 @@ public sealed class LightCurveBatch
         long upperLimits,
         long sentinelRowsSkipped,
         int metadataMatched,
+        DuplicateCounts duplicates,
         TimeSpan parseElapsed)
     {
         Files = files;
@@ -68,6 +74,7 @@ public sealed class LightCurveBatch
         UpperLimits = upperLimits;
         SentinelRowsSkipped = sentinelRowsSkipped;
         MetadataMatched = metadataMatched;
+        Duplicates = duplicates;
         ParseElapsed = parseElapsed;
     }
 
@@ -77,7 +84,7 @@ public sealed class LightCurveBatch
     /// <summary>Data rows read (sentinel rows included).</summary>
     public long RowsRead { get; }
 
-    /// <summary>Points kept: detections and upper limits.</summary>
+    /// <summary>Points kept: detections and upper limits, after exact repeats are collapsed (and conflicting ones merged).</summary>
     public long Points { get; }
 
     public long UpperLimits { get; }
@@ -88,5 +95,29 @@ public sealed class LightCurveBatch
     /// <summary>Sources that got values from a metadata file.</summary>
     public int MetadataMatched { get; }
 
+    /// <summary>Rows repeating an (object, band, time), and what was done with them.</summary>
+    public DuplicateCounts Duplicates { get; }
+
     public TimeSpan ParseElapsed { get; }
 }
+
+/// <summary>
+/// Rows that repeat an (object, band, time) of the same import. <paramref name="ExactCollapsed"/> repeated the same
+/// mag and error and were dropped; <paramref name="Conflicting"/> had a different mag or error and were handled by
+/// <paramref name="Policy"/> (kept, merged into one point, or the import refused). Counted against the file of the repeating row.
+/// </summary>
+public sealed record DuplicateCounts(DuplicatePolicy Policy, long ExactCollapsed, long Conflicting, IReadOnlyList<FileDuplicateCounts> ByFile)
+{
+    public static DuplicateCounts None { get; } = new(DuplicatePolicy.Keep, 0, 0, []);
+
+    /// <summary>For summaries: <c>2 exact repeats collapsed; 8 conflicting rows (…) kept</c>.</summary>
+    public string Describe()
+    {
+        var handled = Conflicting == 0 ? "" : Policy == DuplicatePolicy.Merge ? " merged into their weighted mean" : " kept";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{ExactCollapsed:N0} exact repeats collapsed; {Conflicting:N0} conflicting rows (same object, band and time, different mag or error){handled}");
+    }
+}
+
+/// <summary>One file's repeating rows.</summary>
+public sealed record FileDuplicateCounts(string FileName, long ExactCollapsed, long Conflicting);

@@ -1,6 +1,10 @@
-using ScopeWeb.Core.LightCurves;
-
 namespace ScopeWeb.Core.Import;
+
+/// <summary>
+/// A point as read, with the file (index in the import) and data row it came from, so repeated times can be reported
+/// by row and repeats told apart from the first reading.
+/// </summary>
+internal readonly record struct ImportedPoint(double Mjd, float Mag, float MagErr, ushort CatFlags, bool IsUpperLimit, int FileIndex, long Row);
 
 /// <summary>One object's points per band and its per-object values, gathered over all rows and files.</summary>
 internal sealed class ParsedObject(string objId, string fileName)
@@ -18,10 +22,13 @@ internal sealed class ParsedObject(string objId, string fileName)
     public int? Ccd { get; set; }
     public int? Quad { get; set; }
 
-    /// <summary>Points by band index of <see cref="LightCurveAccumulator.Bands"/>.</summary>
-    public List<PhotometryPoint>?[] PointsByBand { get; private set; } = new List<PhotometryPoint>?[4];
+    /// <summary>Points read for this object over all bands and files (before repeats are collapsed).</summary>
+    public int PointCount { get; private set; }
 
-    public void Add(int band, in PhotometryPoint point)
+    /// <summary>Points by band index of <see cref="LightCurveAccumulator.Bands"/>.</summary>
+    public List<ImportedPoint>?[] PointsByBand { get; private set; } = new List<ImportedPoint>?[4];
+
+    public void Add(int band, in ImportedPoint point)
     {
         if (band >= PointsByBand.Length)
         {
@@ -31,6 +38,7 @@ internal sealed class ParsedObject(string objId, string fileName)
         }
 
         (PointsByBand[band] ??= []).Add(point);
+        PointCount++;
     }
 }
 
@@ -50,8 +58,10 @@ internal sealed class LightCurveAccumulator
     public IReadOnlyList<string> Bands => _bands;
 
     public long RowsRead { get; set; }
+
+    /// <summary>Points read (detections and upper limits), before repeated times are collapsed or merged.</summary>
     public long Points { get; set; }
-    public long UpperLimits { get; set; }
+
     public long SentinelRowsSkipped { get; set; }
 
     public ParsedObject GetOrAdd(string objId, string fileName)

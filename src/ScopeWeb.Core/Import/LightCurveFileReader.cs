@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
-using ScopeWeb.Core.LightCurves;
 
 namespace ScopeWeb.Core.Import;
 
@@ -9,6 +9,9 @@ namespace ScopeWeb.Core.Import;
 /// Row rules: a detection needs a finite mag and a non-negative, finite magerr; a row with an empty mag and a limiting
 /// magnitude, or one flagged <c>upper_limit</c>, is an upper limit (limiting mag in Mag, NaN error); a row with
 /// mag ≥ 90 or magerr ≥ 9 is a survey's "no measurement" sentinel (SDSS writes 99.99 / 99.999) and is skipped and counted.
+/// Every other value must lie in the ranges of <see cref="ImportOptions"/>: time (after a full JD is converted to MJD),
+/// magnitude or limiting magnitude, error; and no object may get more than its
+/// <see cref="ImportOptions.MaxPointsPerObject"/>, checked as each row is read.
 /// </summary>
 internal sealed class LightCurveFileReader
 {
@@ -25,16 +28,24 @@ internal sealed class LightCurveFileReader
 
     private readonly LightCurveAccumulator _acc;
     private readonly BandCache _bandCache;
+    private readonly ImportOptions _options;
+    private readonly ImportTextBudget _budget;
 
-    public LightCurveFileReader(LightCurveAccumulator acc)
+    public LightCurveFileReader(LightCurveAccumulator acc, ImportOptions options, ImportTextBudget budget)
     {
         _acc = acc;
         _bandCache = new BandCache(acc);
+        _options = options;
+        _budget = budget;
     }
 
-    public void Read(ImportFile file, Action<string, long>? onRows, CancellationToken ct)
+    /// <param name="file">The file.</param>
+    /// <param name="fileIndex">Its place in the import, recorded with each point for reports of repeated times.</param>
+    /// <param name="onRows">Progress: the file's name and the rows read so far by the import.</param>
+    /// <param name="ct">Checked every 65,536 rows.</param>
+    public void Read(ImportFile file, int fileIndex, Action<string, long>? onRows, CancellationToken ct)
     {
-        using var csv = ImportCsv.Open(file);
+        using var csv = ImportCsv.Open(file, _budget);
         var c = csv.Columns;
         csv.Require(ImportColumn.ObjectId, ImportColumn.Time, ImportColumn.Band);
         var hasLimit = c.Has(ImportColumn.LimitingMag);
@@ -51,6 +62,9 @@ internal sealed class LightCurveFileReader
             || c.Has(ImportColumn.KnownClass) || c.Has(ImportColumn.Field) || c.Has(ImportColumn.Ccd) || c.Has(ImportColumn.Quad);
         var idIndex = c[ImportColumn.ObjectId];
         var bandIndex = c[ImportColumn.Band];
+        var (minMjd, maxMjd) = (_options.MinMjd, _options.MaxMjd);
+        var (minMag, maxMag, maxMagErr) = (_options.MinMag, _options.MaxMag, _options.MaxMagErr);
+        var maxPoints = _options.MaxPointsPerObject;
 
         // Rows of one object usually come together: compare the raw id bytes with the last row's before a lookup.
         var lastId = new byte[MaxObjIdLength * 4];
@@ -84,6 +98,10 @@ internal sealed class LightCurveFileReader
 
             var time = csv.Double(ImportColumn.Time);
             var mjd = time >= JulianDateOffset ? time - JulianDateOffset : time;
+            if (mjd < minMjd || mjd > maxMjd)
+            {
+                throw TimeOutOfRange(csv, time, mjd);
+            }
 
             var isUpperLimit = hasFlag && csv.Flag(ImportColumn.UpperLimit);
             var magEmpty = !hasMag || csv.IsEmpty(ImportColumn.Mag);
@@ -110,6 +128,11 @@ internal sealed class LightCurveFileReader
                     continue;
                 }
 
+                if (limit < minMag || limit > maxMag)
+                {
+                    throw OutOfRange(csv, limitColumn, "limiting magnitude", minMag, maxMag, "Import:MinMag/MaxMag");
+                }
+
                 mag = (float)limit;
                 magErr = float.NaN;
             }
@@ -132,7 +155,18 @@ internal sealed class LightCurveFileReader
 
                 if (e < 0)
                 {
-                    throw csv.Error(ImportColumn.MagErr, $"negative error {ImportCsv.Shorten(csv.Span(ImportColumn.MagErr))}");
+                    throw csv.Error(ImportColumn.MagErr, string.Create(CultureInfo.InvariantCulture,
+                        $"negative error {ImportCsv.Shorten(csv.Span(ImportColumn.MagErr))}; an error must be 0 to {maxMagErr} mag"));
+                }
+
+                if (m < minMag || m > maxMag)
+                {
+                    throw OutOfRange(csv, ImportColumn.Mag, "magnitude", minMag, maxMag, "Import:MinMag/MaxMag");
+                }
+
+                if (e > maxMagErr)
+                {
+                    throw OutOfRange(csv, ImportColumn.MagErr, "magnitude error", 0, maxMagErr, "Import:MaxMagErr");
                 }
 
                 mag = (float)m;
@@ -150,12 +184,15 @@ internal sealed class LightCurveFileReader
                 ReadObjectValues(csv, obj);
             }
 
-            obj.Add(band, new PhotometryPoint(mjd, mag, magErr, catFlags, isUpperLimit));
-            _acc.Points++;
-            if (isUpperLimit)
+            if (obj.PointCount >= maxPoints)
             {
-                _acc.UpperLimits++;
+                throw csv.Error(ImportColumn.ObjectId, string.Create(CultureInfo.InvariantCulture,
+                    $"object \"{obj.ObjId}\" has more than {maxPoints:N0} points, the most one object may have in an import ") +
+                    "(Import:MaxPointsPerObject, --max-points-per-object; ZTF light curves have a few thousand a band)");
             }
+
+            obj.Add(band, new ImportedPoint(mjd, mag, magErr, catFlags, isUpperLimit, fileIndex, csv.RowNumber));
+            _acc.Points++;
         }
 
         if (rows == 0)
@@ -166,6 +203,22 @@ internal sealed class LightCurveFileReader
         _acc.RowsRead = rowsBefore + rows;
         onRows?.Invoke(file.Name, _acc.RowsRead);
     }
+
+    /// <summary>A time outside the allowed MJD range, shown as written and, when it was read as a JD, as the MJD it became.</summary>
+    private ImportException TimeOutOfRange(ImportCsv csv, double time, double mjd)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var raw = ImportCsv.Shorten(csv.Span(ImportColumn.Time));
+        var range = $"{ImportOptions.DescribeMjd(_options.MinMjd)} to {ImportOptions.DescribeMjd(_options.MaxMjd)}";
+        var problem = time >= JulianDateOffset
+            ? string.Create(c, $"\"{raw}\" looks like a Julian date and was read as MJD {mjd} (JD − 2,400,000.5), outside the allowed MJD range {range}")
+            : $"\"{raw}\" is outside the allowed MJD range {range}";
+        return csv.Error(ImportColumn.Time, problem + " (Import:MinMjd/MaxMjd; times are MJD, or a full JD/HJD ≥ 2,400,000.5, which is converted)");
+    }
+
+    private static ImportException OutOfRange(ImportCsv csv, ImportColumn column, string what, double min, double max, string settings) =>
+        csv.Error(column, string.Create(CultureInfo.InvariantCulture,
+            $"{what} {ImportCsv.Shorten(csv.Span(column))} is outside the allowed range {min} to {max} ({settings})"));
 
     private ParsedObject LookUp(ImportCsv csv, ReadOnlySpan<byte> idSpan, string fileName)
     {

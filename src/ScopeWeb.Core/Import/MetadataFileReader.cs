@@ -18,9 +18,9 @@ internal static class MetadataFileReader
 {
     private const int MaxKnownClassLength = 64;
 
-    public static Dictionary<string, SourceMetadata> Read(ImportFile file, CancellationToken ct)
+    public static Dictionary<string, SourceMetadata> Read(ImportFile file, ImportTextBudget budget, CancellationToken ct)
     {
-        using var csv = ImportCsv.Open(file);
+        using var csv = ImportCsv.Open(file, budget);
         csv.Require(ImportColumn.ObjectId);
         var c = csv.Columns;
         if (!(c.Has(ImportColumn.RaDeg) || c.Has(ImportColumn.DecDeg) || c.Has(ImportColumn.PeriodDays) || c.Has(ImportColumn.KnownClass)

@@ -17,13 +17,15 @@ public sealed partial class ImportPage
 
     private const int MaxFiles = 20;
 
-    private static readonly (ImportColumn Column, string Note)[] ColumnNotes =
+    private (ImportColumn Column, string Note)[] ColumnNotes =>
     [
         (ImportColumn.ObjectId, "required"),
-        (ImportColumn.Time, "required; MJD, or a full (H)JD, converted"),
+        (ImportColumn.Time, string.Create(CultureInfo.InvariantCulture,
+            $"required; MJD {Rules.MinMjd}–{Rules.MaxMjd}, or a full (H)JD (≥ 2,400,000.5), converted")),
         (ImportColumn.Band, "required; g r i u z y, ZTF fid 1 2 3 = g r i, R = r"),
-        (ImportColumn.Mag, "required unless the file has a limiting magnitude"),
-        (ImportColumn.MagErr, "required with mag; ≥ 0"),
+        (ImportColumn.Mag, string.Create(CultureInfo.InvariantCulture,
+            $"required unless the file has a limiting magnitude; {Rules.MinMag} to {Rules.MaxMag} (≥ 90: no-measurement sentinel, skipped)")),
+        (ImportColumn.MagErr, string.Create(CultureInfo.InvariantCulture, $"required with mag; 0 to {Rules.MaxMagErr} (≥ 9: sentinel, skipped)")),
         (ImportColumn.CatFlags, "optional; 0 = clean"),
         (ImportColumn.LimitingMag, "optional; empty mag + limit = upper limit"),
         (ImportColumn.UpperLimit, "optional; true = the mag is a limit"),
@@ -52,6 +54,8 @@ public sealed partial class ImportPage
 
     [Inject]
     private ILogger<ImportPage> Logger { get; set; } = default!;
+
+    private ImportOptions Rules => Importer.Options;
 
     private void OnLightCurvesChosen(IReadOnlyList<IBrowserFile>? files)
     {
@@ -216,6 +220,13 @@ public sealed partial class ImportPage
     }
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string DuplicateHandling(DuplicatePolicy policy) => policy switch
+    {
+        DuplicatePolicy.Reject => "refused",
+        DuplicatePolicy.Merge => "merged",
+        _ => "kept",
+    };
 
     private static string FormatBytes(long bytes) => bytes switch
     {
