@@ -8,8 +8,13 @@ if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
   echo "PostgreSQL binaries not found (apt-get install postgresql)" >&2
   exit 1
 fi
-export PGDATA=${PGDATA:-/tmp/scopeweb-pgdata}
-PGPORT=${PGPORT:-5433}
+# One cluster per checkout, on a free port: two checkouts testing at once must not wipe each other's database.
+CHECKOUT=$(cd "$(dirname "$0")/.." && pwd | cksum | cut -d' ' -f1)
+export PGDATA=${PGDATA:-/tmp/scopeweb-pgdata-$CHECKOUT}
+if [ -z "${PGPORT:-}" ]; then
+  PGPORT=5433
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; do PGPORT=$((PGPORT + 1)); done
+fi
 RUN=()
 OWNER=$(id -un)
 # initdb refuses to run as root, and CI runs as root.
