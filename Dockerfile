@@ -20,8 +20,9 @@ WORKDIR /app
 COPY --from=build /app ./
 # The model registry (Models:Directory = models, watched) and its default models; promotions write here.
 COPY models/ ./models/
-# The default catalog (SQLite) lives in /app/data; mount a volume there to keep it.
-RUN mkdir -p /app/data && chown -R app:app /app/data /app/models
+# The default catalog (SQLite) lives in /app/data; mount a volume there to keep it. /app/keys is for the Data Protection
+# keys several instances share (docker-compose.yml): a named volume takes the owner of the folder it is mounted on.
+RUN mkdir -p /app/data /app/keys && chown -R app:app /app/data /app/keys /app/models
 USER app
 ENV ASPNETCORE_URLS=http://+:8080 \
     Database__DataDirectory=/app/data

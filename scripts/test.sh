@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need (Debian chromium, PostgreSQL, the GNU OpenMP runtime LightGBM loads), checks the code
-# style (`dotnet format --verify-no-changes`: a style break counts as one failure), starts PostgreSQL on loopback, runs `dotnet test` on
-# the solution and ends with one line "N passed, N failed, N skipped".
+# Runs every test: installs what the tests need (Debian chromium, PostgreSQL, the GNU OpenMP runtime LightGBM loads, PyYAML for the
+# docker-compose.yml check), checks the code style (`dotnet format --verify-no-changes`: a style break counts as one failure), starts
+# PostgreSQL on loopback, runs `dotnet test` on the solution and ends with one line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -9,6 +9,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 ldconfig -p 2>/dev/null | grep -q 'libgomp.so.1' || need+=(libgomp1)
+python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need[*]} (apt)…"

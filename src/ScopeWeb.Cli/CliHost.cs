@@ -36,11 +36,18 @@ public static class CliHost
         Recursive = true,
     };
 
+    public static readonly Option<string?> LogFormat = new Option<string?>("--log-format")
+    {
+        Description = "Log lines: simple (default, from appsettings.json Logging:Console:FormatterName), json (one JSON object a line, on stderr) or systemd.",
+        Recursive = true,
+    }.AcceptOnlyFromAmong("simple", "json", "systemd");
+
     public static void AddGlobalOptions(RootCommand root)
     {
         root.Options.Add(Provider);
         root.Options.Add(Connection);
         root.Options.Add(DataDirectory);
+        root.Options.Add(LogFormat);
     }
 
     /// <summary>Builds the service provider for one command run and migrates the catalog.</summary>
@@ -70,6 +77,16 @@ public static class CliHost
         if (parse.GetValue(DataDirectory) is { } dir)
         {
             overrides["Database:DataDirectory"] = dir;
+        }
+
+        if (parse.GetValue(LogFormat) is { } format)
+        {
+            overrides["Logging:Console:FormatterName"] = format;
+            if (format == "json")
+            {
+                // Machine-read logs stay apart from the command's own output on stdout.
+                overrides["Logging:Console:LogToStandardErrorThreshold"] = nameof(LogLevel.Trace);
+            }
         }
 
         builder.Configuration.AddInMemoryCollection(overrides);

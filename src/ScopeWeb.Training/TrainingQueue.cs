@@ -10,7 +10,10 @@ namespace ScopeWeb.Training;
 
 /// <summary>
 /// Runs training runs one at a time in the background, in the order asked. Runs live in the database, so they
-/// survive closing the page; queued runs are picked up again at start-up. At start and then every heartbeat interval,
+/// survive closing the page; queued runs are picked up again at start-up, and every heartbeat interval the queue also
+/// takes the runs queued by other instances (one whose training is off, or one busy with another run). Each run is
+/// claimed queued → running with a conditional update, so among several instances exactly one trains it; the others
+/// skip it. At start and then every heartbeat interval,
 /// a run whose owning process stopped (its pid gone from this host, or no heartbeat for
 /// <see cref="TrainingOptions.HeartbeatStaleAfter"/>) is marked failed, never lost silently; a run of a live process
 /// (e.g. <c>scope train</c>) is never touched. A run can be cancelled while queued or while training, here or in
@@ -27,6 +30,9 @@ public sealed partial class TrainingQueue(
     private readonly Channel<long> _queue = Channel.CreateUnbounded<long>();
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
     private readonly ConcurrentDictionary<long, bool> _cancelledWhileQueued = new();
+
+    // Runs in the channel and not yet done with, so the periodic look for queued runs does not add one twice.
+    private readonly ConcurrentDictionary<long, bool> _offered = new();
     private readonly TrainingQueueStatus _status = new();
 
     /// <summary>The queue's last bookkeeping error (the health check shows the queue degraded while there is one).</summary>
@@ -40,7 +46,7 @@ public sealed partial class TrainingQueue(
     public async Task<TrainingRun> EnqueueAsync(TrainingParameters parameters, string requestedBy, CancellationToken ct = default)
     {
         var run = await lifecycle.CreateAsync(parameters, requestedBy, ct).ConfigureAwait(false);
-        await _queue.Writer.WriteAsync(run.Id, ct).ConfigureAwait(false);
+        await OfferAsync(run.Id, ct).ConfigureAwait(false);
         return run;
     }
 
@@ -57,7 +63,7 @@ public sealed partial class TrainingQueue(
             return true;
         }
 
-        if (await lifecycle.Store.CancelQueuedAsync(runId, "Cancelled before it started.", ct).ConfigureAwait(false))
+        if (await lifecycle.Store.CancelQueuedAsync(runId, TrainingRunLifecycle.CancelledQueuedReason, ct).ConfigureAwait(false))
         {
             _cancelledWhileQueued[runId] = true;
             progress.End();
@@ -93,12 +99,17 @@ public sealed partial class TrainingQueue(
             await seeding.Completion.WaitAsync(stoppingToken).ConfigureAwait(false);
             await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (_cancelledWhileQueued.TryRemove(id, out _))
+                try
                 {
-                    continue;
+                    if (!_cancelledWhileQueued.TryRemove(id, out _))
+                    {
+                        await RunAsync(id, stoppingToken).ConfigureAwait(false);
+                    }
                 }
-
-                await RunAsync(id, stoppingToken).ConfigureAwait(false);
+                finally
+                {
+                    _offered.TryRemove(id, out _);
+                }
             }
         }
         finally
@@ -110,13 +121,27 @@ public sealed partial class TrainingQueue(
     private async Task StartUpAsync(CancellationToken ct)
     {
         await FailInterruptedAsync(ct).ConfigureAwait(false);
+        await TakeQueuedAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds every queued run nobody has reserved to this queue (once): this instance's, and those queued elsewhere.</summary>
+    private async Task TakeQueuedAsync(CancellationToken ct)
+    {
         foreach (var id in await lifecycle.Store.QueuedAsync(ct).ConfigureAwait(false))
+        {
+            await OfferAsync(id, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask OfferAsync(long id, CancellationToken ct)
+    {
+        if (_offered.TryAdd(id, true))
         {
             await _queue.Writer.WriteAsync(id, ct).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Looks for runs whose owner stopped every heartbeat interval, until the host stops.</summary>
+    /// <summary>Every heartbeat interval, until the host stops: fails runs whose owner stopped, takes runs queued elsewhere.</summary>
     private async Task WatchAsync(CancellationToken stoppingToken)
     {
         try
@@ -124,7 +149,11 @@ public sealed partial class TrainingQueue(
             using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, Time);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await PassAsync(FailInterruptedAsync, stoppingToken).ConfigureAwait(false);
+                await PassAsync(async ct =>
+                {
+                    await FailInterruptedAsync(ct).ConfigureAwait(false);
+                    await TakeQueuedAsync(ct).ConfigureAwait(false);
+                }, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -179,6 +208,12 @@ public sealed partial class TrainingQueue(
             LogFinished(logger, id, outcome.Card.Version, outcome.Metrics.Test.RocAuc);
             _status.Succeeded(Now);
         }
+        catch (TrainingRunLostException ex) when (ex.NotStartedHere)
+        {
+            // Another instance claimed it first (or it ended meanwhile): the claim is conditional, so it trains there only.
+            LogTakenElsewhere(logger, id, ex.Message);
+            _status.Succeeded(Now);
+        }
         catch (TrainingRunRecordingException ex)
         {
             // The catalog did not take the run's end (the next look for abandoned runs fails it as interrupted) or its
@@ -219,11 +254,14 @@ public sealed partial class TrainingQueue(
     [LoggerMessage(LogLevel.Warning, "Training run {Id} is marked failed: {Reason}")]
     private static partial void LogInterrupted(ILogger logger, long id, string reason);
 
-    [LoggerMessage(LogLevel.Information, "Training run {Id} started: {Tag} {Algorithm}")]
+    [LoggerMessage(LogLevel.Debug, "Training run {Id} taken from the queue: {Tag} {Algorithm}")]
     private static partial void LogStarting(ILogger logger, long id, string tag, string algorithm);
 
     [LoggerMessage(LogLevel.Information, "Training run {Id} finished: model {Version}, test ROC AUC {Auc:F4}")]
     private static partial void LogFinished(ILogger logger, long id, string version, double auc);
+
+    [LoggerMessage(LogLevel.Information, "Training run {Id} is not trained here: {Reason}")]
+    private static partial void LogTakenElsewhere(ILogger logger, long id, string reason);
 
     [LoggerMessage(LogLevel.Information, "Training run {Id} cancelled: {Reason}")]
     private static partial void LogCancelled(ILogger logger, long id, string reason);

@@ -16,9 +16,16 @@ public sealed class TrainingRunCancelledException(long runId, string reason)
 /// The run is no longer this process's: another process failed it as interrupted (its heartbeat was stale) or it was
 /// never claimed. Nothing was written to it; the files this process wrote for it were removed.
 /// </summary>
-public sealed class TrainingRunLostException(long runId, string message, Exception? inner = null) : InvalidOperationException(message, inner)
+public sealed class TrainingRunLostException(long runId, string message, Exception? inner = null, bool notStartedHere = false)
+    : InvalidOperationException(message, inner)
 {
     public long RunId { get; } = runId;
+
+    /// <summary>
+    /// This process never claimed the run: another process had started it (or finished it) first. For a queue that is
+    /// the normal end of a race between instances, not a failure.
+    /// </summary>
+    public bool NotStartedHere { get; } = notStartedHere;
 }
 
 /// <summary>

@@ -32,6 +32,9 @@ public sealed partial class TrainingRunLifecycle(
     /// <summary>What a run cancelled through the catalog says (the training page asked while another process trained it).</summary>
     public const string CancelRequestedReason = "Cancelled on request while training.";
 
+    /// <summary>What a run cancelled while it was queued says.</summary>
+    public const string CancelledQueuedReason = "Cancelled before it started.";
+
     private readonly ILogger _logger = logger ?? NullLogger<TrainingRunLifecycle>.Instance;
 
     // Runs recorded for this process to train at once (CreateOwnedAsync), live until their training ends.
@@ -195,6 +198,8 @@ public sealed partial class TrainingRunLifecycle(
             throw await NotClaimedAsync(runId).ConfigureAwait(false);
         }
 
+        LogStarted(_logger, runId, owner.Host, owner.ProcessId);
+
         using var run = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var stopBeating = new CancellationTokenSource();
         var heartbeat = BeatAsync(runId, owner, run, stopBeating.Token);
@@ -321,9 +326,9 @@ public sealed partial class TrainingRunLifecycle(
         return run switch
         {
             null => new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"No training run {runId}.")),
-            { State: TrainingRunState.Cancelled } => new TrainingRunCancelledException(runId, run.Error ?? "Cancelled before it started."),
+            { State: TrainingRunState.Cancelled } => new TrainingRunCancelledException(runId, run.Error ?? CancelledQueuedReason),
             _ => new TrainingRunLostException(runId, string.Create(CultureInfo.InvariantCulture,
-                $"Run {runId} was not started here: it is {run.State.ToString().ToLowerInvariant()} in {OwnerText(run)}.")),
+                $"Run {runId} was not started here: it is {run.State.ToString().ToLowerInvariant()} in {OwnerText(run)}."), notStartedHere: true),
         };
     }
 
@@ -347,6 +352,9 @@ public sealed partial class TrainingRunLifecycle(
 
     private static string OwnerText(TrainingRun run) =>
         run.OwnerHost is { } host && run.OwnerProcessId is { } pid ? new TrainingRunOwner(host, pid).ToString() : "no process";
+
+    [LoggerMessage(LogLevel.Information, "Training run {Id} started in process {Host}/{ProcessId}")]
+    private static partial void LogStarted(ILogger logger, long id, string host, int processId);
 
     [LoggerMessage(LogLevel.Warning, "Training run {Id}: the heartbeat could not be written; training goes on")]
     private static partial void LogBeatFailed(ILogger logger, long id, Exception ex);

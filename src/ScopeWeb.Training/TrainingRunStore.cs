@@ -137,6 +137,14 @@ public sealed class TrainingRunStore(IDbContextFactory<CatalogDb> dbFactory, Tim
             .ToListAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>How many runs the catalog holds in each state (states without runs are absent).</summary>
+    public async Task<IReadOnlyDictionary<TrainingRunState, int>> CountByStateAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        return await db.TrainingRuns.GroupBy(r => r.State).Select(g => new { State = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.State, g => g.Count, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Queued runs nobody has reserved, oldest first (what a restarted worker picks up again).</summary>
     public async Task<IReadOnlyList<long>> QueuedAsync(CancellationToken ct = default)
     {

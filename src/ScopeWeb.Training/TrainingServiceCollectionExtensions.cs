@@ -9,7 +9,10 @@ namespace ScopeWeb.Training;
 
 public static class TrainingServiceCollectionExtensions
 {
-    /// <summary>Training runs: the run history, promotion and, with <paramref name="backgroundWorker"/>, the queue the page uses.</summary>
+    /// <summary>
+    /// Training runs: the run history, promotion, the requests a page makes (<see cref="TrainingRunRequests"/>, on every
+    /// instance) and, with <paramref name="backgroundWorker"/> and <c>Training:Enabled</c>, the queue that trains them here.
+    /// </summary>
     public static IHostApplicationBuilder AddTraining(this IHostApplicationBuilder builder, bool backgroundWorker = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -21,6 +24,7 @@ public static class TrainingServiceCollectionExtensions
         builder.Services.AddSingleton<TrainingProgress>();
         builder.Services.AddSingleton<ModelPromoter>();
         builder.Services.AddSingleton<TrainingRunLifecycle>();
+        builder.Services.AddSingleton<TrainingRunRequests>();
         builder.Services.AddSingleton(sp => new DatasetStore(sp.GetRequiredService<IOptions<TrainingOptions>>().Value.DatasetsDirectory));
         if (backgroundWorker && builder.Configuration.GetValue(TrainingOptions.SectionName + ":" + nameof(TrainingOptions.Enabled), true))
         {

@@ -67,9 +67,17 @@ public sealed partial class CatalogInitializer(
         try
         {
             var count = options.Value.SimulatedSourcesOnFirstStart;
+            if (count == 0)
+            {
+                seeding.Finish();
+                return;
+            }
+
+            // Instances starting together on an empty catalog: one seeds, the others wait for it here and then find it full.
+            await using var seedLock = await CatalogLock.AcquireAsync(dbFactory, "seeding", CatalogLock.SeedingKey, stoppingToken).ConfigureAwait(false);
             await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (count == 0 || await db.Sources.AnyAsync(stoppingToken).ConfigureAwait(false))
+                if (await db.Sources.AnyAsync(stoppingToken).ConfigureAwait(false))
                 {
                     seeding.Finish();
                     return;

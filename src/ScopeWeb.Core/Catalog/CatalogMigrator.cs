@@ -12,12 +12,17 @@ namespace ScopeWeb.Core.Catalog;
 /// EF Core serialises SQLite migrations with a row in <c>__EFMigrationsLock</c> that a killed process never deletes; every
 /// later migration then waits for it forever. So every ScopeWeb process first takes an operating-system lock on a file
 /// beside the catalog (released by the kernel when its holder dies, however it dies). Holding it, no ScopeWeb process is
-/// migrating, and a row in EF's lock table can only be a dead process's: it is removed, with a warning. PostgreSQL's
-/// migrations use a session advisory lock, which the server releases when the session ends, so nothing is needed there.
+/// migrating, and a row in EF's lock table can only be a dead process's: it is removed, with a warning. On PostgreSQL,
+/// two instances starting together on an empty database both created the first tables (42P07 "relation already
+/// exists", seen with two app processes): every process takes a session advisory lock (<see cref="CatalogLock"/>) around
+/// the migration, which the server releases when the session ends, however the process ends.
 /// </remarks>
 public static partial class CatalogMigrator
 {
     private const string EfLockTable = "__EFMigrationsLock";
+
+    /// <summary>The PostgreSQL advisory lock key of migrations ("ScopeMig" in ASCII).</summary>
+    private const long MigrationKey = 0x53636F70654D6967;
 
     /// <summary>Migrates the catalog; waits up to <paramref name="wait"/> (default 2 minutes) for another process that is migrating it.</summary>
     /// <exception cref="TimeoutException">Another process kept migrating longer than <paramref name="wait"/>; the message names it.</exception>
@@ -33,7 +38,10 @@ public static partial class CatalogMigrator
             return;
         }
 
-        await db.Database.MigrateAsync(ct).ConfigureAwait(false);
+        await using (await CatalogLock.AcquireAsync(factory, "migrating", MigrationKey, ct).ConfigureAwait(false))
+        {
+            await db.Database.MigrateAsync(ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The file of a SQLite connection string, or null for an in-memory or shared-cache database.</summary>

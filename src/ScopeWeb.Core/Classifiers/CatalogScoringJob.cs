@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using ScopeWeb.Core.Catalog;
 using ScopeWeb.Core.FeatureExtraction;
 using ScopeWeb.Core.Jobs;
+using ScopeWeb.Core.Telemetry;
 
 namespace ScopeWeb.Core.Classifiers;
 
@@ -61,7 +62,8 @@ public sealed partial class CatalogScoringJob(
     JobLeases leases,
     IOptions<ScoringJobOptions> options,
     TimeProvider time,
-    ILogger<CatalogScoringJob> logger) : CatalogPollingJob(seeding, status, time, logger)
+    ILogger<CatalogScoringJob> logger,
+    CatalogMetrics? metrics = null) : CatalogPollingJob(seeding, status, time, logger)
 {
     /// <summary>The job's name in the lease table.</summary>
     public const string LeaseJob = "scores";
@@ -187,6 +189,7 @@ public sealed partial class CatalogScoringJob(
                 done += features.Count;
                 quarantined += failures.Count;
                 elsewhere += chunk.Length - features.Count;
+                status.CountItems(features.Count - failures.Count, failures.Count, chunk.Length - features.Count);
             }
             finally
             {
@@ -214,7 +217,7 @@ public sealed partial class CatalogScoringJob(
         float[][] scores;
         try
         {
-            scores = Score(models, rows, maxThreads, ct);
+            scores = Score(models, rows, maxThreads, ct, metrics);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && rows.Count > 1)
         {
@@ -224,7 +227,7 @@ public sealed partial class CatalogScoringJob(
             {
                 try
                 {
-                    var alone = Score(models, [row], 1, ct);
+                    var alone = Score(models, [row], 1, ct, metrics);
                     kept.Add(row);
                     for (var m = 0; m < models.Count; m++)
                     {
@@ -319,7 +322,13 @@ public sealed partial class CatalogScoringJob(
     /// Scores of each model (outer index) for each feature row (inner index), in the rows' order; a hierarchical model's
     /// are row-major <c>[rows × classes]</c>.
     /// </summary>
-    internal static float[][] Score(IReadOnlyList<LoadedModel> models, IReadOnlyList<SourceFeatures> rows, int maxThreads, CancellationToken ct)
+    /// <param name="models"></param>
+    /// <param name="rows"></param>
+    /// <param name="maxThreads"></param>
+    /// <param name="ct"></param>
+    /// <param name="metrics">Records each model's time on the batch (two timestamps per model and batch: inference speed is a measured target, docs/benchmarks.md).</param>
+    internal static float[][] Score(
+        IReadOnlyList<LoadedModel> models, IReadOnlyList<SourceFeatures> rows, int maxThreads, CancellationToken ct, CatalogMetrics? metrics = null)
     {
         var values = new Dictionary<string, double>[rows.Count];
         var images = new float[rows.Count * OnnxClassifier.DmdtLength];
@@ -340,6 +349,14 @@ public sealed partial class CatalogScoringJob(
             MaxDegreeOfParallelism = maxThreads > 0 ? maxThreads : Environment.ProcessorCount,
         };
         Parallel.For(0, models.Count, parallel, m =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            ScoreModel(m);
+            metrics?.RecordScoring(models[m], rows.Count, started);
+        });
+        return scores;
+
+        void ScoreModel(int m)
         {
             var classifier = models[m].Classifier;
             var width = classifier.FeatureCount;
@@ -365,8 +382,7 @@ public sealed partial class CatalogScoringJob(
             {
                 classifier.ScorePrepared(prepared, scores[m]);
             }
-        });
-        return scores;
+        }
     }
 
     /// <summary>Feature values as stored (null = NaN); a feature absent from an older row is missing (NaN) too.</summary>

@@ -12,7 +12,7 @@ public static class ClassifierServiceCollectionExtensions
 {
     /// <summary>
     /// The <see cref="ModelRegistry"/> singleton over the start-up-validated <c>Models</c> section (<c>Directory</c>,
-    /// default <c>models</c> against the working directory; <c>Watch</c>; <c>ReloadDebounceMilliseconds</c>), and, with
+    /// default <c>models</c> against the working directory; <c>Watch</c>; <c>ReloadDebounceMilliseconds</c>; <c>RescanSeconds</c>), and, with
     /// <paramref name="backgroundJob"/> and <c>Scoring:Enabled</c>, the job that keeps every source's scores current.
     /// </summary>
     public static IHostApplicationBuilder AddClassifiers(this IHostApplicationBuilder builder, bool backgroundJob = true)
@@ -30,7 +30,8 @@ public static class ClassifierServiceCollectionExtensions
                 o.Directory,
                 o.Watch,
                 TimeSpan.FromMilliseconds(o.ReloadDebounceMilliseconds),
-                sp.GetService<ILogger<ModelRegistry>>());
+                sp.GetService<ILogger<ModelRegistry>>(),
+                TimeSpan.FromSeconds(o.RescanSeconds));
         });
         builder.Services.AddOptions<ScoringJobOptions>()
             .BindConfiguration(ScoringJobOptions.SectionName)

@@ -112,6 +112,15 @@ public sealed class ModelRegistryOptions
     /// <summary>Quiet time after the last file change before reloading, so a copy in progress is read once, complete.</summary>
     [Range(0, 60_000)]
     public int ReloadDebounceMilliseconds { get; set; } = 300;
+
+    /// <summary>
+    /// How often the folder's listing (names, sizes, modification times) is compared with the one last loaded, and
+    /// reloaded when it differs; 0 = never. The watch does not see changes made by another container or on a network
+    /// filesystem, so instances sharing a registry folder follow each other's promotions through this
+    /// (docs/architecture.md, "Several instances").
+    /// </summary>
+    [Range(0, 86_400)]
+    public int RescanSeconds { get; set; } = 15;
 }
 
 /// <summary>
@@ -129,11 +138,18 @@ public sealed partial class ModelRegistry : IDisposable
     private readonly TimeSpan _debounce;
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer? _debounceTimer;
+    private readonly Timer? _rescanTimer;
     private ModelSet _current = new([], []);
+    private string? _loadedListing;
+    private long _reloads;
+    private int _rescanning;
     private bool _disposed;
 
-    /// <summary>Loads every card in <paramref name="directory"/> (created when absent) and, with <paramref name="watch"/>, follows changes.</summary>
-    public ModelRegistry(string directory, bool watch = true, TimeSpan? debounce = null, ILogger<ModelRegistry>? logger = null)
+    /// <summary>
+    /// Loads every card in <paramref name="directory"/> (created when absent) and, with <paramref name="watch"/>, follows
+    /// changes; with <paramref name="rescan"/>, also compares the folder's listing that often and reloads when it changed.
+    /// </summary>
+    public ModelRegistry(string directory, bool watch = true, TimeSpan? debounce = null, ILogger<ModelRegistry>? logger = null, TimeSpan? rescan = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory = Path.GetFullPath(directory);
@@ -160,6 +176,11 @@ public sealed partial class ModelRegistry : IDisposable
             _watcher.Error += OnWatcherError;
             _watcher.EnableRaisingEvents = true;
         }
+
+        if (rescan is { } every && every > TimeSpan.Zero)
+        {
+            _rescanTimer = new Timer(_ => RescanIfChanged(), null, every, every);
+        }
     }
 
     /// <summary>Full path of the model folder.</summary>
@@ -179,6 +200,9 @@ public sealed partial class ModelRegistry : IDisposable
 
     /// <summary>The load warnings of the current snapshot.</summary>
     public IReadOnlyList<ModelLoadWarning> Warnings => Current.Warnings;
+
+    /// <summary>How many times the folder has been loaded (the first load included).</summary>
+    public long Reloads => Interlocked.Read(ref _reloads);
 
     /// <summary>Raised after every reload with the new snapshot (on the reloading thread).</summary>
     public event EventHandler<ModelSet>? Changed;
@@ -220,7 +244,10 @@ public sealed partial class ModelRegistry : IDisposable
         lock (_reloadGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            // Listed before loading: a change made while loading makes the next rescan differ and load again.
+            _loadedListing = Listing();
             next = LoadFolder();
+            Interlocked.Increment(ref _reloads);
             var previous = Interlocked.Exchange(ref _current, next);
             previous.Release();
         }
@@ -255,6 +282,7 @@ public sealed partial class ModelRegistry : IDisposable
 
         _watcher?.Dispose();
         _debounceTimer?.Dispose();
+        _rescanTimer?.Dispose();
         Interlocked.Exchange(ref _current, new ModelSet([], [])).Release();
     }
 
@@ -357,6 +385,74 @@ public sealed partial class ModelRegistry : IDisposable
         }
     }
 
+    /// <summary>
+    /// What the registry loads from, as one string: every file's name, size and modification time (writers' temporary
+    /// files left out). A promotion renames a new ONNX file and card in, so it always changes the listing.
+    /// </summary>
+    private string Listing()
+    {
+        var folder = new DirectoryInfo(Directory);
+        if (!folder.Exists)
+        {
+            return "";
+        }
+
+        var entries = new List<string>();
+        foreach (var file in folder.EnumerateFiles("*", SearchOption.TopDirectoryOnly))
+        {
+            if (!ModelFolder.IsIgnored(file.Name))
+            {
+                entries.Add(string.Create(CultureInfo.InvariantCulture, $"{file.Name}\0{file.Length}\0{file.LastWriteTimeUtc.Ticks}"));
+            }
+        }
+
+        entries.Sort(StringComparer.Ordinal);
+        return string.Join('\n', entries);
+    }
+
+    private void RescanIfChanged()
+    {
+        // A slow reload (a network filesystem) must not have the next tick start another one beside it.
+        if (Interlocked.Exchange(ref _rescanning, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            string listing;
+            lock (_reloadGate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                listing = Listing();
+                if (string.Equals(listing, _loadedListing, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            LogRescanChanged(_logger, Directory);
+            Reload();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while the timer fired.
+        }
+        catch (Exception ex)
+        {
+            // A timer thread must not throw (it would end the process); the current models keep serving, the next tick retries.
+            LogReloadFailed(_logger, Directory, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _rescanning, 0);
+        }
+    }
+
     private void ReloadAfterChange()
     {
         try
@@ -389,6 +485,9 @@ public sealed partial class ModelRegistry : IDisposable
 
     [LoggerMessage(LogLevel.Error, "Reloading model folder {Directory} failed; keeping the current models")]
     private static partial void LogReloadFailed(ILogger logger, string directory, Exception ex);
+
+    [LoggerMessage(LogLevel.Information, "Model folder {Directory} changed (seen by the periodic rescan); reloading")]
+    private static partial void LogRescanChanged(ILogger logger, string directory);
 
     [LoggerMessage(LogLevel.Warning, "Watching model folder {Directory} failed; reloading")]
     private static partial void LogWatcherError(ILogger logger, string directory, Exception ex);

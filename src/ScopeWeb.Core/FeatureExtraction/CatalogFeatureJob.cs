@@ -141,9 +141,11 @@ public sealed partial class CatalogFeatureJob(
                     await CatalogUpserts.UpsertFeaturesAsync(db, rows, ct).ConfigureAwait(false);
                 }
 
+                var failed = rows.Count(r => r.Error is not null);
                 done += batch.Count;
-                quarantined += rows.Count(r => r.Error is not null);
+                quarantined += failed;
                 elsewhere += candidates.Count - batch.Count;
+                status.CountItems(batch.Count - failed, failed, candidates.Count - batch.Count);
             }
             finally
             {

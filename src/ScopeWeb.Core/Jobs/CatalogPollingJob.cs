@@ -30,6 +30,7 @@ public abstract partial class CatalogPollingJob(CatalogSeeding seeding, JobProgr
             try
             {
                 await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                status.CountPass(failed: false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -38,6 +39,7 @@ public abstract partial class CatalogPollingJob(CatalogSeeding seeding, JobProgr
             catch (Exception ex)
             {
                 LogFailed(logger, GetType().Name, ex);
+                status.CountPass(failed: true);
                 status.Finish(time.GetUtcNow().UtcDateTime, ex.Message);
             }
 

@@ -9,6 +9,13 @@ public abstract class JobProgress
     private readonly Lock _gate = new();
     private IReadOnlyList<string> _notices = [];
 
+    // Totals since the process started, for the metrics (Core/Telemetry/CatalogMetrics.cs); only ever grow.
+    private long _computed;
+    private long _quarantined;
+    private long _claimedElsewhere;
+    private long _passes;
+    private long _failedPasses;
+
     /// <summary>Items to process in the current (or last) run.</summary>
     public int Pending { get; private set; }
 
@@ -36,6 +43,25 @@ public abstract class JobProgress
             }
         }
     }
+
+    /// <summary>Items left in the current run (0 between runs).</summary>
+    public int Remaining
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return IsRunning ? Math.Max(Pending - Done, 0) : 0;
+            }
+        }
+    }
+
+    /// <summary>Items computed, quarantined and left to another process since this process started.</summary>
+    public (long Computed, long Quarantined, long ClaimedElsewhere) ItemTotals =>
+        (Interlocked.Read(ref _computed), Interlocked.Read(ref _quarantined), Interlocked.Read(ref _claimedElsewhere));
+
+    /// <summary>Passes of the background job since this process started, and how many of them failed.</summary>
+    public (long Passes, long Failed) PassTotals => (Interlocked.Read(ref _passes), Interlocked.Read(ref _failedPasses));
 
     public TimeSpan? Eta => IsRunning && ItemsPerSecond > 0 ? TimeSpan.FromSeconds((Pending - Done) / ItemsPerSecond) : null;
 
@@ -76,6 +102,24 @@ public abstract class JobProgress
         }
 
         Changed?.Invoke();
+    }
+
+    /// <summary>Adds a batch's outcome to the totals (<see cref="ItemTotals"/>).</summary>
+    protected internal void CountItems(int computed, int quarantined, int claimedElsewhere)
+    {
+        Interlocked.Add(ref _computed, computed);
+        Interlocked.Add(ref _quarantined, quarantined);
+        Interlocked.Add(ref _claimedElsewhere, claimedElsewhere);
+    }
+
+    /// <summary>Counts one pass of the background job (<see cref="PassTotals"/>).</summary>
+    protected internal void CountPass(bool failed)
+    {
+        Interlocked.Increment(ref _passes);
+        if (failed)
+        {
+            Interlocked.Increment(ref _failedPasses);
+        }
     }
 
     protected internal void SetNotices(IReadOnlyList<string> notices)

@@ -6,7 +6,8 @@ namespace ScopeWeb.Web.Health;
 
 /// <summary>
 /// <c>GET /healthz</c>: every registered check (catalog database, model registry, each background job) as JSON, status 200
-/// when healthy or degraded and 503 when any check is unhealthy, for the Dockerfile's HEALTHCHECK and load balancers.
+/// when healthy or degraded and 503 when any check is unhealthy, for the Dockerfile's HEALTHCHECK and load balancers,
+/// so reachable without signing in.
 /// </summary>
 public static class HealthEndpoint
 {
@@ -15,7 +16,7 @@ public static class HealthEndpoint
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static IEndpointConventionBuilder MapScopeHealth(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapHealthChecks(Path, new HealthCheckOptions { ResponseWriter = WriteAsync }).DisableHttpMetrics();
+        endpoints.MapHealthChecks(Path, new HealthCheckOptions { ResponseWriter = WriteAsync }).DisableHttpMetrics().AllowAnonymous();
 
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {

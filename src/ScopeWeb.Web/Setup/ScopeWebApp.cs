@@ -7,6 +7,7 @@ using ScopeWeb.Core.Import;
 using ScopeWeb.Training;
 using ScopeWeb.Web.Components;
 using ScopeWeb.Web.Health;
+using ScopeWeb.Web.Telemetry;
 
 namespace ScopeWeb.Web.Setup;
 
@@ -37,6 +38,7 @@ public static class ScopeWebApp
         builder.AddDisagreements();
         builder.AddTraining();
         builder.AddScopeUi();
+        builder.AddTelemetry();
 
         var app = builder.Build();
         if (!app.Environment.IsDevelopment())
@@ -48,6 +50,7 @@ public static class ScopeWebApp
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapScopeHealth();
+        app.MapScopeMetrics();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

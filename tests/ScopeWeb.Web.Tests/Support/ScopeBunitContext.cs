@@ -25,6 +25,12 @@ public abstract class ScopeBunitContext : AsyncBunitContext
     private readonly DirectoryInfo _folder;
 
     protected ScopeBunitContext()
+        : this(new Dictionary<string, string?>(StringComparer.Ordinal))
+    {
+    }
+
+    /// <summary>As the app with <paramref name="settings"/> on top of the test defaults (e.g. <c>Training:Enabled</c> false).</summary>
+    protected ScopeBunitContext(IReadOnlyDictionary<string, string?> settings)
     {
         Catalog = TestCatalog.Create();
         _folder = Directory.CreateTempSubdirectory("scopeweb-bunit-");
@@ -43,6 +49,7 @@ public abstract class ScopeBunitContext : AsyncBunitContext
             ["Training:OutputDirectory"] = Path.Combine(_folder.FullName, "trained"),
             ["Training:DatasetsDirectory"] = Path.Combine(_folder.FullName, "datasets"),
         });
+        app.Configuration.AddInMemoryCollection(settings);
         app.Services.AddLogging();
         app.AddCatalog(initializeOnStart: false);
         app.AddLightCurveImport();

@@ -14,6 +14,9 @@ public sealed partial class TrainingPage
 {
     private const long MaxUploadBytes = 512L * 1024 * 1024;
 
+    // Runs trained by another instance send no live progress here; the list is read again this often while any is active.
+    private static readonly TimeSpan ActiveRunsRefresh = TimeSpan.FromSeconds(3);
+
     private readonly TrainingForm _form = new();
     private string _datasetKind = "catalog";
     private string? _uploadMessage;
@@ -30,8 +33,9 @@ public sealed partial class TrainingPage
     private string? _promoteMessage;
     private bool _promoteFailed;
     private int _renderQueued;
+    private Timer? _activeRunsTimer;
 
-    [Inject] private TrainingQueue Queue { get; set; } = default!;
+    [Inject] private TrainingRunRequests Requests { get; set; } = default!;
     [Inject] private TrainingRunStore Store { get; set; } = default!;
     [Inject] private TrainingProgress Live { get; set; } = default!;
     [Inject] private ModelPromoter Promoter { get; set; } = default!;
@@ -55,6 +59,11 @@ public sealed partial class TrainingPage
     protected override async Task OnInitializedAsync()
     {
         Live.Changed += OnLiveChanged;
+        if (RendererInfo.IsInteractive)
+        {
+            _activeRunsTimer = new Timer(_ => OnActiveRunsTick(), null, ActiveRunsRefresh, ActiveRunsRefresh);
+        }
+
         await RefreshAsync();
         if (RunFromUrl is { } id)
         {
@@ -148,7 +157,7 @@ public sealed partial class TrainingPage
         long? first = null;
         foreach (var parameters in runs)
         {
-            var run = await Queue.EnqueueAsync(parameters, "training page");
+            var run = await Requests.EnqueueAsync(parameters, "training page");
             first ??= run.Id;
         }
 
@@ -162,7 +171,7 @@ public sealed partial class TrainingPage
 
     private async Task CancelAsync(long id)
     {
-        await Queue.CancelAsync(id);
+        await Requests.CancelAsync(id);
         await RefreshAsync();
     }
 
@@ -197,6 +206,27 @@ public sealed partial class TrainingPage
             Volatile.Write(ref _renderQueued, 0);
             await RefreshAsync();
             StateHasChanged();
+        });
+    }
+
+    private void OnActiveRunsTick()
+    {
+        if (!_runs.Any(r => r.State is TrainingRunState.Queued or TrainingRunState.Running) || Interlocked.Exchange(ref _renderQueued, 1) == 1)
+        {
+            return;
+        }
+
+        _ = InvokeAsync(async () =>
+        {
+            try
+            {
+                await RefreshAsync();
+                StateHasChanged();
+            }
+            finally
+            {
+                Volatile.Write(ref _renderQueued, 0);
+            }
         });
     }
 
@@ -241,5 +271,9 @@ public sealed partial class TrainingPage
 
     private static string F(double value) => double.IsFinite(value) ? value.ToString("F4", CultureInfo.InvariantCulture) : "—";
 
-    public void Dispose() => Live.Changed -= OnLiveChanged;
+    public void Dispose()
+    {
+        Live.Changed -= OnLiveChanged;
+        _activeRunsTimer?.Dispose();
+    }
 }
